@@ -1,0 +1,177 @@
+package io.scanopy.engine.capability;
+
+import io.scanopy.engine.docker.ApiVersions;
+import io.scanopy.engine.docker.ApiVersions.ApiVersion;
+import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.engine.docker.RawResponse;
+import io.scanopy.spi.Denial;
+import io.scanopy.spi.DockerAccessPlugin;
+import io.scanopy.spi.DockerEndpoint;
+import io.scanopy.spi.EndpointRequirement;
+import io.scanopy.spi.Fallback;
+import io.scanopy.spi.inventory.CapabilityReport;
+import io.scanopy.spi.inventory.CapabilityReport.Check;
+import io.scanopy.spi.inventory.CapabilityReport.Status;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Before discovery, checks every endpoint the plugin declares with one cheap, read-only request,
+ * and settles the API version. Per-id endpoints are checked against an id that cannot exist:
+ * Docker answers 404 when the request got through, a proxy answers 403/405 when it did not, and
+ * nothing is created or started either way.
+ */
+public final class CapabilityNegotiator {
+    /** The id used for per-container and per-exec checks; no container or exec has it. */
+    public static final String PROBE_ID = "scanopy-capability-probe";
+    private static final int ANSWER_EXCERPT = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CapabilityNegotiator() {
+    }
+
+    /**
+     * The result of negotiation.
+     *
+     * @param report the capability report
+     * @param version the parsed {@code /version} answer, or null when denied
+     * @param info the parsed {@code /info} answer, or null when denied or not declared
+     */
+    public record Negotiated(CapabilityReport report, JsonNode version, JsonNode info) {
+    }
+
+    /**
+     * Negotiates: {@code GET /version} unversioned, chooses the API version, then checks the
+     * other declared endpoints with that version's paths.
+     *
+     * @param connection the connection; its API version is set here
+     * @param plugin the plugin serving the target (declares endpoints, explains denials)
+     * @param checkExec whether to check the exec endpoints (only when exec is wanted)
+     * @return the report and the handshake answers
+     * @throws DockerAccessException when the target cannot be reached at all
+     */
+    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec) throws DockerAccessException {
+        Map<DockerEndpoint, EndpointRequirement> declared = new LinkedHashMap<>();
+        for (EndpointRequirement requirement : plugin.endpoints()) {
+            declared.put(requirement.endpoint(), requirement);
+        }
+        Map<DockerEndpoint, Check> checks = new LinkedHashMap<>();
+
+        JsonNode version = null;
+        RawResponse versionAnswer = connection.send("GET", DockerEndpoint.VERSION.pathTemplate(), null);
+        Check versionCheck = judge(DockerEndpoint.VERSION, versionAnswer, declared.get(DockerEndpoint.VERSION), plugin);
+        if (versionCheck.status() == Status.ALLOWED) {
+            version = parse(versionAnswer.body());
+            ApiVersion chosen = version == null ? null
+                    : ApiVersions.negotiate(text(version, "ApiVersion"), text(version, "MinAPIVersion")).orElse(null);
+            connection.useApiVersion(chosen);
+        }
+        if (declared.containsKey(DockerEndpoint.VERSION)) {
+            checks.put(DockerEndpoint.VERSION, versionCheck);
+        }
+
+        JsonNode info = null;
+        for (EndpointRequirement requirement : declared.values()) {
+            DockerEndpoint endpoint = requirement.endpoint();
+            if (endpoint == DockerEndpoint.VERSION) {
+                continue;
+            }
+            if (endpoint.isExec() && !checkExec) {
+                checks.put(endpoint, new Check(endpoint, endpoint.capability(), Status.NOT_CHECKED, null, null, null, null, null));
+                continue;
+            }
+            RawResponse answer = probe(connection, endpoint);
+            Check check = judge(endpoint, answer, requirement, plugin);
+            checks.put(endpoint, check);
+            if (endpoint == DockerEndpoint.INFO && check.status() == Status.ALLOWED) {
+                info = parse(answer.body());
+            }
+        }
+        List<Check> ordered = new ArrayList<>();
+        for (DockerEndpoint endpoint : declared.keySet()) {
+            ordered.add(checks.get(endpoint));
+        }
+        return new Negotiated(new CapabilityReport(ordered), version, info);
+    }
+
+    private static RawResponse probe(DockerConnection connection, DockerEndpoint endpoint) throws DockerAccessException {
+        String path = connection.path(endpoint, PROBE_ID);
+        return switch (endpoint) {
+            case LIST_CONTAINERS -> connection.send("GET", path + "?limit=1", null);
+            case LIST_NETWORKS -> connection.send("GET", path + "?filters="
+                    + URLEncoder.encode("{\"name\":{\"" + PROBE_ID + "\":true}}", StandardCharsets.UTF_8), null);
+            case EXEC_CREATE -> connection.send("POST", path, "{\"Cmd\":[\"true\"],\"AttachStdout\":false}");
+            case EXEC_START -> connection.send("POST", path, "{\"Detach\":true}");
+            default -> connection.send(endpoint.method(), path, null);
+        };
+    }
+
+    /**
+     * Judges one answer: allowed when it reached Docker (a success, or Docker's own JSON error
+     * such as 404 for the probe id); denied on 401/403/405/407, or on any answer that is not
+     * Docker's (a proxy's page).
+     *
+     * @param endpoint the endpoint checked
+     * @param answer the answer
+     * @param requirement the plugin's requirement, or null when it did not declare the endpoint
+     * @param plugin the plugin, to recognise and explain a denial
+     * @return the check
+     */
+    public static Check judge(DockerEndpoint endpoint, RawResponse answer, EndpointRequirement requirement, DockerAccessPlugin plugin) {
+        Denial denial = new Denial(endpoint, answer.method(), answer.path(), answer.status(), answer.contentType(), answer.body());
+        boolean refused = answer.status() == 401 || answer.status() == 403 || answer.status() == 405 || answer.status() == 407;
+        boolean reachedDocker = answer.ok() || denial.looksLikeDockerError();
+        if (!refused && reachedDocker) {
+            return new Check(endpoint, endpoint.capability(), Status.ALLOWED, null, null, null, null, null);
+        }
+        String deniedBy = plugin.recognises(denial) ? "proxy"
+                : denial.looksLikeDockerError() ? "docker"
+                : refused ? "proxy" : "unknown";
+        String remediation = plugin.explainDenial(denial).orElseGet(() -> genericRemediation(denial, deniedBy));
+        Fallback fallback = requirement == null ? Fallback.OMIT : requirement.fallback();
+        return new Check(endpoint, endpoint.capability(), Status.DENIED, answer.status(), deniedBy, excerpt(answer.body()), fallback, remediation);
+    }
+
+    private static String genericRemediation(Denial denial, String deniedBy) {
+        if (deniedBy.equals("docker")) {
+            return "Docker itself refused " + denial.method() + " " + denial.path() + " (" + excerpt(denial.body())
+                    + ") — an authorization plugin on the engine blocks it; allow it there";
+        }
+        return "Allow " + denial.method() + " " + denial.path().replace(PROBE_ID, "{id}") + " on the proxy in front of Docker (it answered "
+                + denial.status() + ")";
+    }
+
+    private static String excerpt(String body) {
+        if (body == null) {
+            return null;
+        }
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= ANSWER_EXCERPT ? oneLine : oneLine.substring(0, ANSWER_EXCERPT) + "…";
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param node a JSON object
+     * @param field a field name
+     * @return the field's text, or null
+     */
+    public static String text(JsonNode node, String field) {
+        return Optional.ofNullable(node).map(n -> n.get(field)).filter(JsonNode::isValueNode).map(JsonNode::asText).orElse(null);
+    }
+}

@@ -1,0 +1,76 @@
+package io.scanopy.engine.cli;
+
+import io.scanopy.engine.config.DaemonSettings;
+import io.scanopy.engine.discovery.DiscoveryEngine;
+import io.scanopy.engine.discovery.DiscoveryOptions;
+import io.scanopy.engine.discovery.DiscoveryResult;
+import io.scanopy.engine.discovery.TargetFailure;
+import io.scanopy.engine.json.InventoryJson;
+import io.scanopy.engine.plugin.PluginRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code scanopy-daemon discover}: one discovery, printed or written. */
+@Command(name = "discover", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
+        description = "Discover once and print the inventory.")
+final class DiscoverCommand implements Callable<Integer> {
+
+    /** Output formats. */
+    enum Format { table, json }
+
+    @ParentCommand
+    ScanopyDaemon root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--output", paramLabel = "FORMAT", description = "table or json. Default: table on a terminal, json when piped.")
+    Format output;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON inventory to FILE (atomically: written beside it, then renamed).")
+    Path outFile;
+
+    @Option(names = "--all", description = "Include stopped containers.")
+    boolean all;
+
+    @Override
+    public Integer call() throws Exception {
+        DaemonSettings settings = root.settings();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (PluginRegistry plugins = ScanopyDaemon.loadPlugins(settings)) {
+            PluginsCommand.warnFailures(plugins, err);
+            DiscoveryEngine engine = new DiscoveryEngine(plugins);
+            DiscoveryResult result = engine.discover(settings.targets(), DiscoveryOptions.defaults().withIncludeStopped(all));
+            boolean nothing = result.failures().size() == settings.targets().size();
+            if (nothing && settings.targets().size() == 1) {
+                throw result.failures().get(0).error();
+            }
+            for (TargetFailure failure : result.failures()) {
+                err.println("scanopy-daemon: " + failure.error().getMessage());
+            }
+            if (nothing) {
+                return ScanopyDaemon.EXIT_FAILED;
+            }
+            if (outFile != null) {
+                InventoryJson.writeAtomically(result.inventory(), outFile);
+            }
+            Format format = output != null ? output : System.console() != null ? Format.table : Format.json;
+            if (outFile == null || output != null) {
+                if (format == Format.json) {
+                    out.print(InventoryJson.toJson(result.inventory()));
+                } else {
+                    out.print(InventoryTable.render(result.inventory()));
+                }
+                out.flush();
+            }
+            return result.failures().isEmpty() ? 0 : ScanopyDaemon.EXIT_PARTIAL;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.scanopy.engine.config;
+
+import java.util.Map;
+
+/** The user-facing proxy flavour names and the plugin ids they stand for. */
+public final class Flavors {
+    private static final Map<String, String> PLUGIN_IDS = Map.of(
+            "tecnativa", "docker-proxy-tecnativa",
+            "wollomatic", "docker-proxy-wollomatic",
+            "generic", "docker-direct");
+
+    private Flavors() {
+    }
+
+    /**
+     * @param flavor a flavour name ({@code tecnativa}, {@code wollomatic}, {@code generic}) or
+     *     any plugin id
+     * @return the plugin id to use
+     */
+    public static String pluginId(String flavor) {
+        return PLUGIN_IDS.getOrDefault(flavor, flavor);
+    }
+}

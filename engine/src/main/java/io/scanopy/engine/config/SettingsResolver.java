@@ -1,0 +1,244 @@
+package io.scanopy.engine.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.scanopy.spi.TargetSpec;
+import io.scanopy.spi.TlsFiles;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves settings with one precedence for every setting: command line, then environment,
+ * then the config file ({@code --config} or {@code SCANOPY_CONFIG}), then defaults.
+ *
+ * <p>Targets come whole from the first level that names any ({@code --docker-proxy} flags,
+ * else {@code SCANOPY_DOCKER_PROXY} comma-separated, else the file's {@code docker-proxy});
+ * with none, the local Docker engine is the one target. Each TLS file and the flavour are
+ * resolved per setting: flag, variable, the file's entry for that target, the file's global.
+ */
+public final class SettingsResolver {
+    /** Environment variables, as the user guide names them. */
+    public static final String ENV_PROXY = "SCANOPY_DOCKER_PROXY";
+    public static final String ENV_SSL_CERT = "SCANOPY_DOCKER_PROXY_SSL_CERT";
+    public static final String ENV_SSL_KEY = "SCANOPY_DOCKER_PROXY_SSL_KEY";
+    public static final String ENV_SSL_CHAIN = "SCANOPY_DOCKER_PROXY_SSL_CHAIN";
+    public static final String ENV_FLAVOR = "SCANOPY_DOCKER_PROXY_FLAVOR";
+    public static final String ENV_PLUGINS_DIR = "SCANOPY_PLUGINS_DIR";
+    public static final String ENV_CONFIG = "SCANOPY_CONFIG";
+
+    private static final Set<String> FILE_KEYS = Set.of("docker-proxy", "docker-proxy-ssl-cert", "docker-proxy-ssl-key",
+            "docker-proxy-ssl-chain", "docker-proxy-flavor", "plugins-dir");
+    private static final Set<String> TARGET_KEYS = Set.of("url", "ssl-cert", "ssl-key", "ssl-chain", "flavor");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private SettingsResolver() {
+    }
+
+    /**
+     * @param cli the command-line settings
+     * @param env the environment
+     * @param defaultPluginsDir the plugins directory when none is set, or null
+     * @return the resolved settings
+     * @throws ConfigurationException naming the setting or file at fault
+     */
+    public static DaemonSettings resolve(CliSettings cli, Map<String, String> env, Path defaultPluginsDir) throws ConfigurationException {
+        Path configPath = cli.configFile() != null ? cli.configFile() : pathOrNull(env.get(ENV_CONFIG));
+        ConfigFile file = configPath == null ? ConfigFile.EMPTY : ConfigFile.read(configPath);
+
+        List<FileTarget> sources;
+        String setting;
+        if (!cli.dockerProxies().isEmpty()) {
+            sources = cli.dockerProxies().stream().flatMap(v -> splitList(v).stream()).map(FileTarget::ofUrl).toList();
+            setting = "--docker-proxy";
+        } else if (!blank(env.get(ENV_PROXY))) {
+            sources = splitList(env.get(ENV_PROXY)).stream().map(FileTarget::ofUrl).toList();
+            setting = ENV_PROXY;
+        } else {
+            sources = file.targets();
+            setting = "docker-proxy in " + configPath;
+        }
+
+        List<TargetSpec> targets = new ArrayList<>();
+        for (FileTarget source : sources) {
+            URI url = parseUrl(source.url(), setting);
+            Path cert = first(cli.sslCert(), pathOrNull(env.get(ENV_SSL_CERT)), source.sslCert(), file.sslCert());
+            Path key = first(cli.sslKey(), pathOrNull(env.get(ENV_SSL_KEY)), source.sslKey(), file.sslKey());
+            Path chain = first(cli.sslChain(), pathOrNull(env.get(ENV_SSL_CHAIN)), source.sslChain(), file.sslChain());
+            String flavor = first(cli.flavor(), emptyToNull(env.get(ENV_FLAVOR)), source.flavor(), file.flavor());
+            TlsFiles tls = cert == null && key == null && chain == null ? null
+                    : new TlsFiles(cert, key, chain, tlsOrigin(cli, env, configPath));
+            targets.add(new TargetSpec(url, tls, flavor == null ? null : Flavors.pluginId(flavor), env));
+        }
+        if (targets.isEmpty()) {
+            if (cli.sslCert() != null || cli.sslKey() != null || cli.sslChain() != null) {
+                throw new ConfigurationException("--docker-proxy-ssl-* is set but no --docker-proxy URL is — give the proxy's https:// URL with --docker-proxy (or SCANOPY_DOCKER_PROXY)");
+            }
+            String flavor = first(cli.flavor(), emptyToNull(env.get(ENV_FLAVOR)), null, file.flavor());
+            targets.add(new TargetSpec(null, null, flavor == null ? null : Flavors.pluginId(flavor), env));
+        }
+        Path pluginsDir = first(cli.pluginsDir(), pathOrNull(env.get(ENV_PLUGINS_DIR)), null, file.pluginsDir());
+        return new DaemonSettings(targets, pluginsDir != null ? pluginsDir : defaultPluginsDir);
+    }
+
+    private static String tlsOrigin(CliSettings cli, Map<String, String> env, Path configPath) {
+        List<String> origins = new ArrayList<>();
+        if (cli.sslCert() != null || cli.sslKey() != null || cli.sslChain() != null) {
+            origins.add("--docker-proxy-ssl-* flags");
+        }
+        if (!blank(env.get(ENV_SSL_CERT)) || !blank(env.get(ENV_SSL_KEY)) || !blank(env.get(ENV_SSL_CHAIN))) {
+            origins.add("SCANOPY_DOCKER_PROXY_SSL_* variables");
+        }
+        if (configPath != null) {
+            origins.add("config file " + configPath);
+        }
+        return String.join(", ", origins);
+    }
+
+    private static URI parseUrl(String text, String setting) throws ConfigurationException {
+        try {
+            URI url = new URI(text.strip());
+            if (url.getScheme() == null) {
+                throw new ConfigurationException(setting + "=" + text + " has no scheme — write it as http://HOST:PORT or https://HOST:PORT");
+            }
+            return url;
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException(setting + "=" + text + " is not a valid URL (" + e.getReason() + ") — write it as http://HOST:PORT or https://HOST:PORT");
+        }
+    }
+
+    private static List<String> splitList(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static Path pathOrNull(String value) {
+        return blank(value) ? null : Path.of(value.strip());
+    }
+
+    private static String emptyToNull(String value) {
+        return blank(value) ? null : value.strip();
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** One target as a config file (or a URL setting) gives it. */
+    private record FileTarget(String url, Path sslCert, Path sslKey, Path sslChain, String flavor) {
+        static FileTarget ofUrl(String url) {
+            return new FileTarget(url, null, null, null, null);
+        }
+    }
+
+    /** The config file, read and checked; relative paths are resolved against its folder. */
+    private record ConfigFile(List<FileTarget> targets, Path sslCert, Path sslKey, Path sslChain, String flavor, Path pluginsDir) {
+        static final ConfigFile EMPTY = new ConfigFile(List.of(), null, null, null, null, null);
+
+        static ConfigFile read(Path path) throws ConfigurationException {
+            String text;
+            try {
+                text = Files.readString(path);
+            } catch (IOException e) {
+                throw new ConfigurationException("Config file " + path + (Files.exists(path) ? " cannot be read (check its permissions)" : " does not exist") + " — fix --config / SCANOPY_CONFIG");
+            }
+            JsonNode root;
+            try {
+                root = YAML.readTree(text);
+            } catch (JsonProcessingException e) {
+                JsonLocation at = e.getLocation();
+                throw new ConfigurationException("Config file " + path + (at != null ? " line " + at.getLineNr() : "") + ": not valid YAML (" + e.getOriginalMessage() + ")");
+            }
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                return EMPTY;
+            }
+            if (!root.isObject()) {
+                throw new ConfigurationException("Config file " + path + ": expected a mapping of settings (" + String.join(", ", FILE_KEYS.stream().sorted().toList()) + ")");
+            }
+            checkKeys(root, FILE_KEYS, path, text, "");
+            Path base = path.toAbsolutePath().getParent();
+            List<FileTarget> targets = new ArrayList<>();
+            JsonNode proxies = root.get("docker-proxy");
+            if (proxies != null) {
+                Iterator<JsonNode> items = proxies.isArray() ? proxies.elements() : List.of(proxies).iterator();
+                while (items.hasNext()) {
+                    JsonNode item = items.next();
+                    if (item.isTextual()) {
+                        targets.add(FileTarget.ofUrl(item.asText()));
+                    } else if (item.isObject()) {
+                        checkKeys(item, TARGET_KEYS, path, text, "docker-proxy entry: ");
+                        String url = string(item, "url", path, text);
+                        if (url == null) {
+                            throw new ConfigurationException("Config file " + path + " line " + lineOf(text, "ssl-") + ": a docker-proxy entry has no url — add url: https://HOST:PORT");
+                        }
+                        targets.add(new FileTarget(url, file(item, "ssl-cert", base, path, text), file(item, "ssl-key", base, path, text),
+                                file(item, "ssl-chain", base, path, text), string(item, "flavor", path, text)));
+                    } else {
+                        throw new ConfigurationException("Config file " + path + " line " + lineOf(text, "docker-proxy") + ": docker-proxy must be a URL or a list of URLs / {url, ssl-cert, ssl-key, ssl-chain, flavor}");
+                    }
+                }
+            }
+            return new ConfigFile(targets, file(root, "docker-proxy-ssl-cert", base, path, text), file(root, "docker-proxy-ssl-key", base, path, text),
+                    file(root, "docker-proxy-ssl-chain", base, path, text), string(root, "docker-proxy-flavor", path, text),
+                    file(root, "plugins-dir", base, path, text));
+        }
+
+        private static void checkKeys(JsonNode node, Set<String> allowed, Path path, String text, String where) throws ConfigurationException {
+            Iterator<String> names = node.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!allowed.contains(name)) {
+                    throw new ConfigurationException("Config file " + path + " line " + lineOf(text, name) + ": " + where + "unknown setting '" + name
+                            + "' — known: " + String.join(", ", allowed.stream().sorted().toList()));
+                }
+            }
+        }
+
+        private static String string(JsonNode node, String key, Path path, String text) throws ConfigurationException {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isValueNode()) {
+                throw new ConfigurationException("Config file " + path + " line " + lineOf(text, key) + ": " + key + " must be a single value");
+            }
+            return value.asText().strip();
+        }
+
+        private static Path file(JsonNode node, String key, Path base, Path path, String text) throws ConfigurationException {
+            String value = string(node, key, path, text);
+            return value == null || value.isEmpty() ? null : base.resolve(value);
+        }
+
+        /** The 1-based line where a key first appears, for messages; 1 when not found. */
+        private static int lineOf(String text, String key) {
+            String[] lines = text.split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                if (lines[i].stripLeading().replaceFirst("^- ", "").startsWith(key)) {
+                    return i + 1;
+                }
+            }
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.scanopy.plugins.direct;
+
+import io.scanopy.spi.DockerAccessPlugin;
+import io.scanopy.spi.TargetConfigurationException;
+import io.scanopy.spi.TargetSpec;
+import io.scanopy.spi.TlsFiles;
+import io.scanopy.spi.Transport;
+import io.scanopy.spi.Transports;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import org.pf4j.Extension;
+
+/**
+ * Reaches the Docker engine directly: the local socket by default, or wherever
+ * {@code DOCKER_HOST} points, read the way the docker CLI reads it. Also serves an explicit
+ * {@code unix://} or {@code tcp://} endpoint, and, weakly, any {@code http(s)://} Docker API
+ * endpoint when no proxy plugin claims it (a generic proxy).
+ */
+@Extension
+public final class DirectDockerPlugin implements DockerAccessPlugin {
+    /** The socket used when neither the user nor {@code DOCKER_HOST} says otherwise. */
+    public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
+
+    static final int SCORE_DIRECT = 100;
+    static final int SCORE_GENERIC_HTTP = 10;
+
+    @Override
+    public String id() {
+        return "docker-direct";
+    }
+
+    @Override
+    public String description() {
+        return "Docker engine through its socket (default /var/run/docker.sock) or DOCKER_HOST";
+    }
+
+    @Override
+    public int matchScore(TargetSpec target) {
+        return switch (target.scheme().orElse("")) {
+            case "", "unix", "tcp" -> SCORE_DIRECT;
+            case "http", "https" -> SCORE_GENERIC_HTTP;
+            default -> NOT_APPLICABLE;
+        };
+    }
+
+    @Override
+    public Transport transport(TargetSpec target) throws TargetConfigurationException {
+        if (target.endpoint() != null) {
+            return target.scheme().filter(s -> s.equals("http") || s.equals("https")).isPresent()
+                    ? Transports.forHttpUrl(target, "--docker-proxy")
+                    : fromDockerHost(target.endpoint().toString(), "endpoint", target);
+        }
+        String dockerHost = target.environment().getOrDefault("DOCKER_HOST", "").strip();
+        if (dockerHost.isEmpty()) {
+            return new Transport.UnixSocket(DEFAULT_SOCKET);
+        }
+        return fromDockerHost(dockerHost, "DOCKER_HOST", target);
+    }
+
+    private static Transport fromDockerHost(String value, String setting, TargetSpec target) throws TargetConfigurationException {
+        URI url;
+        try {
+            url = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new TargetConfigurationException(setting + "=" + value + " is not a valid address — use unix:///path/to/docker.sock or tcp://HOST:PORT");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        switch (scheme) {
+            case "unix": {
+                String path = url.getPath();
+                if (path == null || path.isEmpty()) {
+                    throw new TargetConfigurationException(setting + "=" + value + " names no socket path — write it as unix:///var/run/docker.sock");
+                }
+                return new Transport.UnixSocket(Path.of(path));
+            }
+            case "tcp": {
+                String host = Transports.requireHost(url, setting);
+                TlsFiles tls = dockerCliTls(target);
+                int port = url.getPort() > 0 ? url.getPort()
+                        : (tls != null ? Transports.DEFAULT_TLS_PORT : Transports.DEFAULT_PLAIN_PORT);
+                return new Transport.Tcp(host, port, tls);
+            }
+            case "ssh":
+                throw new TargetConfigurationException(setting + "=" + value + ": ssh:// is not supported — forward the socket (ssh -L 2375:/var/run/docker.sock HOST) and use tcp://127.0.0.1:2375, or run the daemon on that host");
+            default:
+                throw new TargetConfigurationException(setting + "=" + value + " has an unsupported scheme — use unix:///path/to/docker.sock or tcp://HOST:PORT");
+        }
+    }
+
+    /**
+     * TLS as the docker CLI sets it up: {@code DOCKER_TLS_VERIFY} (any non-empty value) turns on
+     * verified TLS with {@code ca.pem}, {@code cert.pem} and {@code key.pem} from
+     * {@code DOCKER_CERT_PATH} (default {@code ~/.docker}). The CLI's unverified
+     * {@code DOCKER_TLS} mode is refused: the daemon never trusts an unverified server.
+     */
+    private static TlsFiles dockerCliTls(TargetSpec target) throws TargetConfigurationException {
+        var env = target.environment();
+        boolean verify = !env.getOrDefault("DOCKER_TLS_VERIFY", "").isEmpty();
+        boolean tlsOnly = !env.getOrDefault("DOCKER_TLS", "").isEmpty();
+        if (!verify) {
+            if (tlsOnly) {
+                throw new TargetConfigurationException("DOCKER_TLS is set without DOCKER_TLS_VERIFY: the daemon does not connect to an unverified TLS server — set DOCKER_TLS_VERIFY=1 and put ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH");
+            }
+            return null;
+        }
+        String certPath = env.getOrDefault("DOCKER_CERT_PATH", "");
+        Path dir = certPath.isEmpty() ? Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".docker") : Path.of(certPath);
+        String origin = "DOCKER_CERT_PATH=" + dir;
+        return new TlsFiles(dir.resolve("cert.pem"), dir.resolve("key.pem"), dir.resolve("ca.pem"), origin);
+    }
+}

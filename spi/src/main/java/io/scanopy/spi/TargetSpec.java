@@ -1,0 +1,56 @@
+package io.scanopy.spi;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the user asked the daemon to discover: one Docker engine, reached either by default
+ * (the local socket, honouring {@code DOCKER_HOST}) or through an explicit endpoint such as a
+ * socket proxy URL.
+ *
+ * @param endpoint the URL given by the user ({@code http://}, {@code https://}, {@code tcp://},
+ *     {@code unix://}); {@code null} for the local default
+ * @param tls client TLS files for this target; {@code null} when none were given
+ * @param flavor the plugin id the user forced for this target; {@code null} to choose by score
+ * @param environment the process environment as seen by the engine (for {@code DOCKER_HOST},
+ *     {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}); never null
+ */
+public record TargetSpec(URI endpoint, TlsFiles tls, String flavor, Map<String, String> environment) {
+
+    /** Validates and copies. */
+    public TargetSpec {
+        environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    }
+
+    /**
+     * The default target: the local Docker engine.
+     *
+     * @param environment the process environment
+     * @return a target without an explicit endpoint
+     */
+    public static TargetSpec local(Map<String, String> environment) {
+        return new TargetSpec(null, null, null, environment);
+    }
+
+    /**
+     * The endpoint's scheme in lower case, or empty for the local default.
+     *
+     * @return the scheme
+     */
+    public Optional<String> scheme() {
+        return endpoint == null || endpoint.getScheme() == null
+                ? Optional.empty()
+                : Optional.of(endpoint.getScheme().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * A label for messages: the endpoint URL, or "local Docker" for the default.
+     *
+     * @return a human-readable name of the target
+     */
+    public String label() {
+        return endpoint == null ? "local Docker" : endpoint.toString();
+    }
+}
