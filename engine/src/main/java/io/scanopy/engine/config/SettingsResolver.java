@@ -109,7 +109,8 @@ public final class SettingsResolver {
     private static URI parseUrl(String text, String setting) throws ConfigurationException {
         try {
             URI url = new URI(text.strip());
-            if (url.getScheme() == null) {
+            // "docker-proxy:2375" parses as scheme "docker-proxy": a URL needs "//".
+            if (url.getScheme() == null || url.isOpaque()) {
                 throw new ConfigurationException(setting + "=" + text + " has no scheme — write it as http://HOST:PORT or https://HOST:PORT");
             }
             return url;

@@ -1,0 +1,78 @@
+package io.scanopy.engine.capability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scanopy.engine.docker.RawResponse;
+import io.scanopy.spi.DockerAccessPlugin;
+import io.scanopy.spi.DockerEndpoint;
+import io.scanopy.spi.EndpointRequirement;
+import io.scanopy.spi.Fallback;
+import io.scanopy.spi.TargetSpec;
+import io.scanopy.spi.Transport;
+import io.scanopy.spi.inventory.CapabilityReport.Check;
+import io.scanopy.spi.inventory.CapabilityReport.Status;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * How an answer to a capability probe is judged. The answers are the exact bodies the proxies
+ * and Docker send (see shared/reference/socket-proxies.md); a real-proxy version of each row
+ * runs in the proxy matrix.
+ */
+class DenialJudgementTest {
+
+    /** A plugin that recognises nothing and explains nothing: the engine's generic judgement. */
+    private static final DockerAccessPlugin GENERIC = new DockerAccessPlugin() {
+        @Override
+        public String id() {
+            return "generic-test";
+        }
+
+        @Override
+        public String description() {
+            return "test";
+        }
+
+        @Override
+        public int matchScore(TargetSpec target) {
+            return 1;
+        }
+
+        @Override
+        public Transport transport(TargetSpec target) {
+            return new Transport.UnixSocket(Path.of("/dev/null"));
+        }
+    };
+
+    @ParameterizedTest(name = "{0} {1} [{2}] -> {3} by {4}")
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            // Docker answered: the request got through, whatever the status.
+            "200 | application/json           | []                                                  | ALLOWED | null",
+            "404 | application/json           | {\"message\":\"No such container: x\"}               | ALLOWED | null",
+            "409 | application/json           | {\"message\":\"Container x is not running\"}         | ALLOWED | null",
+            // Tecnativa (HAProxy's stock 403 page).
+            "403 | text/html                  | <html><body><h1>403 Forbidden</h1>\\nRequest forbidden by administrative rules.\\n</body></html> | DENIED | proxy",
+            // wollomatic: path not allowlisted, method without allowlist.
+            "403 | text/plain; charset=utf-8  | Forbidden                                           | DENIED  | proxy",
+            "405 | text/plain; charset=utf-8  | Method Not Allowed                                  | DENIED  | proxy",
+            // Docker's own refusal (an authorization plugin) is Docker's, not a proxy's.
+            "403 | application/json           | {\"message\":\"authorization denied by plugin x\"}   | DENIED  | docker",
+            // Something that is not Docker answered 404 or 502: not Docker, so not allowed.
+            "404 | text/html                  | <html>Not Found</html>                              | DENIED  | unknown",
+            "502 | text/html                  | <html>Bad Gateway</html>                            | DENIED  | unknown",
+    })
+    void judgesEachAnswer(int status, String contentType, String body, Status expected, String deniedBy) {
+        RawResponse answer = new RawResponse("GET", "/v1.41/networks", status, contentType.strip(), body.replace("\\n", "\n"));
+        EndpointRequirement requirement = new EndpointRequirement(DockerEndpoint.LIST_NETWORKS, false, Fallback.DERIVED_SUBNETS, "test");
+        Check check = CapabilityNegotiator.judge(DockerEndpoint.LIST_NETWORKS, answer, requirement, GENERIC);
+        assertEquals(expected, check.status());
+        assertEquals(deniedBy, check.deniedBy());
+        if (expected == Status.DENIED) {
+            assertEquals(status, check.httpStatus());
+            assertEquals(Fallback.DERIVED_SUBNETS, check.fallback());
+            assertTrue(check.remediation().contains("/v1.41/networks"), check.remediation());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.scanopy.engine.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scanopy.spi.TargetSpec;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsResolverTest {
+    @TempDir
+    Path dir;
+
+    private Path config(String yaml) throws Exception {
+        Path file = dir.resolve("scanopy.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static CliSettings cli(Path config, List<String> proxies, String cert, String flavor) {
+        return new CliSettings(config, proxies, cert == null ? null : Path.of(cert), null, null, flavor, null);
+    }
+
+    /** Each level given or not: the highest one given wins, for the URL, a TLS file and the flavour alike. */
+    @ParameterizedTest(name = "cli={0} env={1} file={2} -> {3}")
+    @CsvSource({
+            "true,  true,  true,  cli",
+            "false, true,  true,  env",
+            "false, false, true,  file",
+            "true,  false, true,  cli",
+            "true,  true,  false, cli",
+            "false, true,  false, env",
+    })
+    void commandLineOverEnvironmentOverFile(boolean atCli, boolean atEnv, boolean atFile, String winner) throws Exception {
+        Path file = config(atFile ? "docker-proxy: https://file:2376\ndocker-proxy-ssl-cert: /file/cert.pem\ndocker-proxy-ssl-chain: /file/ca.pem\ndocker-proxy-flavor: generic\n" : "{}\n");
+        Map<String, String> env = atEnv
+                ? Map.of("SCANOPY_DOCKER_PROXY", "https://env:2376", "SCANOPY_DOCKER_PROXY_SSL_CERT", "/env/cert.pem", "SCANOPY_DOCKER_PROXY_FLAVOR", "wollomatic")
+                : Map.of();
+        CliSettings cli = atCli ? cli(file, List.of("https://cli:2376"), "/cli/cert.pem", "tecnativa") : cli(file, List.of(), null, null);
+
+        TargetSpec target = SettingsResolver.resolve(cli, env, null).targets().get(0);
+
+        assertEquals(URI.create("https://" + winner + ":2376"), target.endpoint());
+        assertEquals(Path.of("/" + winner + "/cert.pem"), target.tls().certificate());
+        assertEquals(Map.of("cli", "docker-proxy-tecnativa", "env", "docker-proxy-wollomatic", "file", "docker-direct").get(winner), target.flavor());
+    }
+
+    @Test
+    void withNothingSetTheLocalEngineIsTheTarget() throws Exception {
+        DaemonSettings settings = SettingsResolver.resolve(CliSettings.none(), Map.of(), Path.of("/opt/scanopy/plugins"));
+        assertEquals(1, settings.targets().size());
+        assertNull(settings.targets().get(0).endpoint());
+        assertEquals(Path.of("/opt/scanopy/plugins"), settings.pluginsDir());
+    }
+
+    @Test
+    void severalTargetsFromRepeatedFlagsOrACommaList() throws Exception {
+        assertEquals(3, SettingsResolver.resolve(cli(null, List.of("http://a:2375", "http://b:2375,http://c:2375"), null, null), Map.of(), null).targets().size());
+        assertEquals(List.of(URI.create("http://a:2375"), URI.create("http://b:2375")),
+                SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", "http://a:2375, http://b:2375"), null)
+                        .targets().stream().map(TargetSpec::endpoint).toList());
+    }
+
+    @Test
+    void fileTargetsCarryTheirOwnTlsResolvedAgainstTheFilesFolder() throws Exception {
+        Path file = config("""
+                docker-proxy:
+                  - url: https://a:2376
+                    ssl-cert: certs/a.pem
+                    ssl-key: certs/a.key
+                    ssl-chain: certs/ca.pem
+                  - http://b:2375
+                plugins-dir: plugins
+                """);
+        DaemonSettings settings = SettingsResolver.resolve(cli(file, List.of(), null, null), Map.of(), null);
+        assertEquals(dir.resolve("certs/a.pem"), settings.targets().get(0).tls().certificate());
+        assertNull(settings.targets().get(1).tls());
+        assertEquals(dir.resolve("plugins"), settings.pluginsDir());
+    }
+
+    @Test
+    void anUnknownKeyIsRejectedWithItsLine() throws Exception {
+        Path file = config("docker-proxy: http://a:2375\ndocker-proxy-ssl-crt: /x\n");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsResolver.resolve(cli(file, List.of(), null, null), Map.of(), null));
+        assertTrue(e.getMessage().contains(file + " line 2") && e.getMessage().contains("docker-proxy-ssl-crt"), e.getMessage());
+    }
+
+    @Test
+    void brokenYamlIsRejectedWithItsLine() throws Exception {
+        Path file = config("docker-proxy:\n  - url: [unclosed\n");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsResolver.resolve(cli(file, List.of(), null, null), Map.of(), null));
+        assertTrue(e.getMessage().startsWith("Config file " + file + " line "), e.getMessage());
+    }
+
+    @Test
+    void aMissingConfigFileIsNamed() {
+        Path missing = dir.resolve("nope.yaml");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsResolver.resolve(cli(missing, List.of(), null, null), Map.of(), null));
+        assertTrue(e.getMessage().contains(missing + " does not exist"), e.getMessage());
+    }
+
+    @Test
+    void tlsFlagsWithoutAProxyAreAnError() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SettingsResolver.resolve(cli(null, List.of(), "/c.pem", null), Map.of(), null));
+        assertTrue(e.getMessage().contains("--docker-proxy"), e.getMessage());
+    }
+
+    @Test
+    void aUrlWithoutSchemeIsRejected() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", "docker-proxy:2375"), null));
+        assertTrue(e.getMessage().startsWith("SCANOPY_DOCKER_PROXY=docker-proxy:2375"), e.getMessage());
+    }
+}
