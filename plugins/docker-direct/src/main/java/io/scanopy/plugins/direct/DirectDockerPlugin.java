@@ -63,6 +63,9 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
         try {
             url = new URI(value);
         } catch (URISyntaxException e) {
+            if (value.strip().equals("unix://")) {
+                throw new TargetConfigurationException(setting + "=" + value + " names no socket path — write it as unix:///var/run/docker.sock");
+            }
             throw new TargetConfigurationException(setting + "=" + value + " is not a valid address — use unix:///path/to/docker.sock or tcp://HOST:PORT");
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
