@@ -1,0 +1,112 @@
+package io.scanopy.testkit;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+
+/**
+ * A busybox container for discovery tests. Every one carries the run label, so a test judges
+ * only its own containers on a shared engine. Ports are published on 127.0.0.1 only (our
+ * network rule), never on all interfaces.
+ */
+public final class TestContainer extends GenericContainer<TestContainer> {
+    /** The label every test container carries; its value is {@link #RUN_ID}. */
+    public static final String RUN_LABEL = "io.scanopy.test.run";
+    /** This JVM's run id. */
+    public static final String RUN_ID = UUID.randomUUID().toString();
+
+    private final List<ExposedPort> exposed = new ArrayList<>();
+    private final List<PortBinding> published = new ArrayList<>();
+
+    /** A busybox container that sleeps until stopped. */
+    public TestContainer() {
+        super(TestImages.busybox());
+        withLabel(RUN_LABEL, RUN_ID);
+        withCommand("sleep", "3600");
+        withCreateContainerCmdModifier(this::applyPorts);
+    }
+
+    /**
+     * Serves HTTP with busybox httpd on a container port (a page in /www).
+     *
+     * @param port the container port
+     * @return this
+     */
+    public TestContainer servingHttp(int port) {
+        return withCommand("sh", "-c", "mkdir -p /www && echo '<html><title>scanopy test</title></html>' > /www/index.html && exec httpd -f -p " + port + " -h /www");
+    }
+
+    /**
+     * Publishes a container port on a random port of 127.0.0.1.
+     *
+     * @param port the container port
+     * @return this
+     */
+    public TestContainer publishedOnLoopback(int port) {
+        exposed.add(ExposedPort.tcp(port));
+        published.add(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(port)));
+        return this;
+    }
+
+    /**
+     * Exposes a container port without publishing it.
+     *
+     * @param port the container port
+     * @param protocol tcp or udp
+     * @return this
+     */
+    public TestContainer exposedOnly(int port, String protocol) {
+        exposed.add(protocol.equals("udp") ? ExposedPort.udp(port) : ExposedPort.tcp(port));
+        return this;
+    }
+
+    /**
+     * Joins a network under an alias.
+     *
+     * @param network the network
+     * @param alias the alias
+     * @return this
+     */
+    public TestContainer onNetwork(Network network, String alias) {
+        withNetwork(network);
+        withNetworkAliases(alias);
+        return this;
+    }
+
+    /**
+     * Connects the running container to one more network.
+     *
+     * @param network the network
+     * @param alias the alias on it
+     */
+    public void connect(Network network, String alias) {
+        DockerClientFactory.instance().client().connectToNetworkCmd()
+                .withNetworkId(network.getId())
+                .withContainerId(getContainerId())
+                .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(alias))
+                .exec();
+    }
+
+    /** Stops the container but leaves it in place (stopped containers are part of an {@code --all} inventory). */
+    public void stopInPlace() {
+        DockerClientFactory.instance().client().stopContainerCmd(getContainerId()).withTimeout(1).exec();
+    }
+
+    private void applyPorts(CreateContainerCmd cmd) {
+        if (!exposed.isEmpty()) {
+            cmd.withExposedPorts(exposed);
+        }
+        if (!published.isEmpty()) {
+            HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
+            cmd.withHostConfig(hostConfig.withPortBindings(published));
+        }
+    }
+}
