@@ -18,6 +18,7 @@ import java.util.ServiceLoader;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import org.pf4j.DefaultExtensionFinder;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.ExtensionFinder;
@@ -147,6 +148,12 @@ public final class PluginRegistry implements AutoCloseable {
         }
         // One archive at a time, so one bad archive is reported by name and the rest still load.
         for (Path archive : archives) {
+            try (ZipFile check = new ZipFile(archive.toFile())) {
+                check.size();
+            } catch (IOException e) {
+                failures.add(new PluginLoadFailure(archive.getFileName().toString(), "not a valid zip/jar archive (" + e.getMessage() + ") — replace it with the plugin's release archive"));
+                continue;
+            }
             try {
                 // pf4j loads a zip from the directory it unpacks to (next to the zip).
                 manager.loadPlugin(FileUtils.expandIfZip(archive));

@@ -1,0 +1,73 @@
+package io.scanopy.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scanopy.engine.plugin.PluginLoadFailure;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.plugin.PluginSource;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Broken plugin archives beside the real docker-direct archive: each is reported with its name
+ * and the reason, and docker-direct still loads.
+ */
+class PluginLoadingFailuresTest {
+
+    @Test
+    void eachBrokenArchiveIsReportedAndTheOthersStillLoad(@TempDir Path work) throws Exception {
+        Path archives = Files.createDirectory(work.resolve("archives"));
+        writeArchive(archives.resolve("no-id.zip"), Map.of("Plugin-Version", "1.0.0"), null);
+        writeArchive(archives.resolve("future.zip"), Map.of("Plugin-Id", "future-plugin", "Plugin-Version", "1.0.0", "Plugin-Requires", ">=9.0.0"), null);
+        writeArchive(archives.resolve("ghost.zip"), Map.of("Plugin-Id", "ghost-plugin", "Plugin-Version", "1.0.0", "Plugin-Requires", ">=1.0.0"),
+                "com.example.GhostPlugin\n");
+        Files.writeString(archives.resolve("corrupt.zip"), "this is not a zip");
+        try (var built = Files.list(PluginFixtures.builtFolder("scanopy.test.pluginArchives"))) {
+            for (Path p : built.toList()) {
+                Files.copy(p, archives.resolve(p.getFileName()));
+            }
+        }
+
+        try (PluginRegistry registry = PluginFixtures.fromArchives(archives, Files.createDirectory(work.resolve("plugins")))) {
+            assertEquals(List.of("docker-direct"), registry.plugins().stream().map(p -> p.id()).toList());
+            assertEquals(PluginSource.ARCHIVE, registry.plugins().get(0).source());
+
+            Map<String, String> reasons = registry.failures().stream().collect(Collectors.toMap(PluginLoadFailure::name, PluginLoadFailure::reason));
+            assertEquals(4, reasons.size(), reasons.toString());
+            assertTrue(reasons.get("no-id.zip").contains("id"), reasons.get("no-id.zip"));
+            assertTrue(reasons.get("future-plugin").contains("requires SPI >=9.0.0") && reasons.get("future-plugin").contains("provides SPI 1.0.0"), reasons.get("future-plugin"));
+            assertTrue(reasons.get("ghost-plugin").contains("class com.example.GhostPlugin is declared but missing"), reasons.get("ghost-plugin"));
+            assertTrue(reasons.get("corrupt.zip").contains("not a valid zip/jar archive"), reasons.get("corrupt.zip"));
+        }
+    }
+
+    /** A pf4j archive laid out as ours: classes/META-INF/MANIFEST.MF and an extension index. */
+    private static void writeArchive(Path zip, Map<String, String> manifestEntries, String services) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifestEntries.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
+        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry("classes/META-INF/MANIFEST.MF"));
+            manifest.write(z);
+            z.closeEntry();
+            if (services != null) {
+                z.putNextEntry(new ZipEntry("classes/META-INF/services/io.scanopy.spi.DockerAccessPlugin"));
+                z.write(services.getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+    }
+}
