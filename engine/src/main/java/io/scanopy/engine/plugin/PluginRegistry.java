@@ -113,7 +113,12 @@ public final class PluginRegistry implements AutoCloseable {
     @Override
     public void close() {
         if (pluginManager != null) {
-            pluginManager.stopPlugins();
+            // One by one: pf4j 3.15's stopPlugins() iterates the list that stopPlugin() shrinks.
+            List<String> started = new ArrayList<>(pluginManager.getStartedPlugins().stream().map(PluginWrapper::getPluginId).toList());
+            java.util.Collections.reverse(started);
+            for (String id : started) {
+                pluginManager.stopPlugin(id);
+            }
             pluginManager.unloadPlugins();
         }
     }

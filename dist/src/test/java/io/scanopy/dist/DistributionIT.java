@@ -1,0 +1,141 @@
+package io.scanopy.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scanopy.testkit.RequiresDocker;
+import io.scanopy.testkit.TestContainer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The tarball as a user gets it: unpacked, run through bin/scanopy-daemon, plugins from plugins/. */
+@RequiresDocker
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DistributionIT {
+    private Path unpacked;
+    private Path home;
+    private TestContainer web;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    void unpackAndStartAContainer() throws Exception {
+        unpacked = Files.createTempDirectory("scanopy-dist-it");
+        Path tarball = Path.of(System.getProperty("scanopy.test.distribution"));
+        assertTrue(Files.isRegularFile(tarball), "built distribution missing: " + tarball);
+        Run untar = exec(List.of("tar", "-xzf", tarball.toString(), "-C", unpacked.toString()), Map.of());
+        assertEquals(0, untar.code(), untar.err());
+        try (var dirs = Files.list(unpacked)) {
+            home = dirs.findFirst().orElseThrow();
+        }
+        web = new TestContainer().servingHttp(8080).publishedOnLoopback(8080).withLabel("role", "dist-test");
+        web.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (web != null) {
+            web.stop();
+        }
+        if (unpacked != null) {
+            try (var paths = Files.walk(unpacked)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private Run daemon(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/scanopy-daemon").toString()));
+        command.addAll(List.of(args));
+        return exec(command, env);
+    }
+
+    private static Run exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command);
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLayoutIsWhatTheReadmeSays() throws IOException {
+        assertTrue(Files.isExecutable(home.resolve("bin/scanopy-daemon")));
+        assertTrue(Files.isRegularFile(home.resolve("conf/logback.xml")));
+        for (String plugin : List.of("docker-direct", "docker-proxy-tecnativa", "docker-proxy-wollomatic")) {
+            try (var files = Files.list(home.resolve("plugins"))) {
+                assertTrue(files.anyMatch(f -> f.getFileName().toString().matches(plugin + "-.*\\.zip")), plugin + " archive in plugins/");
+            }
+            try (var files = Files.list(home.resolve("lib"))) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(plugin)), plugin + " must not be on the class path");
+            }
+        }
+    }
+
+    @Test
+    void discoverPrintsJsonWithTheContainerOnStdoutAndNothingElse() throws Exception {
+        Run run = daemon(Map.of(), "discover", "--output", "json");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("", run.err(), "no warnings, no logs on a healthy run");
+        JsonNode inventory = new ObjectMapper().readTree(run.out());
+        assertEquals(1, inventory.get("schemaVersion").asInt());
+        JsonNode container = StreamSupport.stream(inventory.at("/engines/0/containers").spliterator(), false)
+                .filter(c -> c.get("id").asText().equals(web.getContainerId())).findFirst()
+                .orElseThrow(() -> new AssertionError("test container not in " + run.out()));
+        assertEquals("dist-test", container.at("/labels/role").asText());
+        assertEquals(TestContainer.RUN_ID, container.at("/labels/" + TestContainer.RUN_LABEL.replace("/", "~1")).asText());
+        assertEquals(web.getMappedPort(8080).intValue(), container.at("/ports/0/publicPort").asInt());
+        assertEquals("docker-direct", inventory.at("/engines/0/reachedVia/0/plugin").asText());
+    }
+
+    @Test
+    void outWritesTheSameInventoryToAFile() throws Exception {
+        Path out = unpacked.resolve("inventory.json");
+        Run run = daemon(Map.of(), "discover", "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        assertEquals("", run.out(), "with --out and no --output, stdout stays empty");
+        assertTrue(new ObjectMapper().readTree(out.toFile()).at("/engines/0/containers").isArray());
+    }
+
+    @Test
+    void pluginsListsTheBundledArchives() throws Exception {
+        Run run = daemon(Map.of(), "plugins");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("Plugins directory: " + home.resolve("plugins")), run.out());
+        for (String plugin : List.of("docker-direct", "docker-proxy-tecnativa", "docker-proxy-wollomatic")) {
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith(plugin + " ") && l.contains("[archive: " + home.resolve("plugins"))),
+                    plugin + " loaded from plugins/: " + run.out());
+        }
+        assertTrue(run.out().contains("GET   /containers/json         required"), run.out());
+        assertTrue(!run.out().contains("NOT LOADED"), run.out());
+    }
+
+    @Test
+    void javaOptsAreHonouredAndAMissingSocketIsOneLine() throws Exception {
+        Run run = daemon(Map.of("JAVA_OPTS", "-Xmx64m -Dscanopy.test=1", "DOCKER_HOST", "unix://" + unpacked.resolve("no.sock")), "discover");
+        assertEquals(1, run.code());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("scanopy-daemon: Docker socket " + unpacked.resolve("no.sock") + " not found"), run.err());
+        Run bad = daemon(Map.of("JAVA_OPTS", "-Xmx1k"), "--version");
+        assertTrue(bad.code() != 0, "JAVA_OPTS reaches the JVM (an impossible heap fails it)");
+    }
+}

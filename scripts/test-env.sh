@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Makes this machine ready for the test suite, idempotently: a Docker Engine running, and the
+# static busybox the test images are built from. Written for Debian as root (our machines and
+# CI); elsewhere it says what is missing instead of guessing.
+set -euo pipefail
+
+log() { echo "test-env: $*" >&2; }
+
+need_packages=()
+command -v dockerd >/dev/null 2>&1 || need_packages+=(docker.io)
+# busybox-static's binary is statically linked: it runs in a FROM scratch image.
+if ! { [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q "statically linked"; }; then
+  need_packages+=(busybox-static)
+fi
+command -v file >/dev/null 2>&1 || need_packages+=(file)
+command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
+command -v javac >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
+
+if [ ${#need_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    log "missing: ${need_packages[*]} — install them (Debian: apt-get install -y ${need_packages[*]}) and run again"
+    exit 1
+  fi
+  log "installing ${need_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_packages[@]}" >/dev/null
+fi
+
+if docker info >/dev/null 2>&1; then
+  log "Docker Engine $(docker version --format '{{.Server.Version}}') already answers"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  log "no Docker Engine answers and this is not root: start dockerd (sudo dockerd &) and run again"
+  exit 1
+fi
+log "starting dockerd (log: /var/log/scanopy-test-dockerd.log)"
+# A pid file left by a killed dockerd is handled by dockerd itself.
+nohup dockerd >/var/log/scanopy-test-dockerd.log 2>&1 &
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then
+    log "Docker Engine $(docker version --format '{{.Server.Version}}') is up"
+    exit 0
+  fi
+  sleep 1
+done
+log "dockerd did not answer within 60 s; its log:"
+tail -n 30 /var/log/scanopy-test-dockerd.log >&2 || true
+exit 1
