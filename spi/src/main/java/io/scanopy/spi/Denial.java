@@ -4,7 +4,8 @@ package io.scanopy.spi;
  * A request that was refused, with the answer as received. Plugins use it to tell their proxy's
  * refusals from Docker's own errors and to explain them.
  *
- * @param endpoint the endpoint that was called
+ * @param endpoint the endpoint that was called; null for the engine's flavour probe (a path no
+ *     proxy allows, sent to learn which proxy answers)
  * @param method the HTTP method sent
  * @param path the path exactly as sent, including any {@code /v1.xx} prefix
  * @param status the HTTP status (for example 403 or 405)

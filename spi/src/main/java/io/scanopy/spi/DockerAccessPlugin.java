@@ -85,4 +85,15 @@ public interface DockerAccessPlugin extends ExtensionPoint {
     default Optional<String> explainDenial(Denial denial) {
         return Optional.empty();
     }
+
+    /**
+     * A least-privilege setup of this plugin's proxy: it allows the given endpoints and nothing
+     * else.
+     *
+     * @param allowed the endpoints to allow
+     * @return the setup, or empty when this plugin reaches no configurable proxy
+     */
+    default Optional<ProxySetup> proxySetup(java.util.Set<DockerEndpoint> allowed) {
+        return Optional.empty();
+    }
 }

@@ -126,7 +126,9 @@ public final class CapabilityNegotiator {
      * @return the check
      */
     public static Check judge(DockerEndpoint endpoint, RawResponse answer, EndpointRequirement requirement, DockerAccessPlugin plugin) {
-        Denial denial = new Denial(endpoint, answer.method(), answer.path(), answer.status(), answer.contentType(), answer.body());
+        // Proxies match the path without the query string, and so do explanations.
+        String path = answer.path().contains("?") ? answer.path().substring(0, answer.path().indexOf('?')) : answer.path();
+        Denial denial = new Denial(endpoint, answer.method(), path, answer.status(), answer.contentType(), answer.body());
         boolean refused = answer.status() == 401 || answer.status() == 403 || answer.status() == 405 || answer.status() == 407;
         boolean reachedDocker = answer.ok() || denial.looksLikeDockerError();
         if (!refused && reachedDocker) {

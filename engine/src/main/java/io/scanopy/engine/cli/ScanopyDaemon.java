@@ -28,7 +28,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = ScanopyDaemon.Version.class,
         description = "Discovers containers, ports, networks and services on Docker hosts, directly or through a Docker socket proxy.",
-        subcommands = {DiscoverCommand.class, PluginsCommand.class},
+        subcommands = {DiscoverCommand.class, DoctorCommand.class, ProxyConfigCommand.class, PluginsCommand.class},
         footer = {"", "Exit codes: 0 success, 1 nothing could be discovered, 2 bad usage or configuration, 3 some targets failed (the rest is reported)."})
 public final class ScanopyDaemon implements Runnable {
     /** Exit code: nothing could be discovered. */
@@ -80,7 +80,7 @@ public final class ScanopyDaemon implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "Choose a command: discover, plugins (see --help)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "Choose a command: discover, doctor, proxy-config, plugins (see --help)");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.scanopy.engine.discovery;
 
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
+import io.scanopy.engine.docker.DockerConnection;
 import io.scanopy.engine.plugin.LoadedPlugin;
 import io.scanopy.engine.plugin.PluginRegistry;
 import io.scanopy.spi.TargetSpec;
@@ -100,9 +101,41 @@ public final class DiscoveryEngine {
         return compose(outcomes);
     }
 
-    private Outcome discoverOne(TargetSpec target, DiscoveryOptions options) {
+    /**
+     * Opens a connection to a target with the plugin that serves it: chosen by score, then by
+     * which plugin recognises what answers there ({@link PluginRecognition}).
+     *
+     * @param target the target
+     * @return the plugin and the open connection (close it)
+     * @throws DockerAccessException when no plugin serves the target or it cannot be reached
+     */
+    public Connected connect(TargetSpec target) throws DockerAccessException {
+        LoadedPlugin chosen = pluginFor(target);
+        DockerConnection connection = TargetDiscovery.connect(target, chosen);
         try {
-            return new Outcome(target, TargetDiscovery.discover(target, pluginFor(target), options), null);
+            return new Connected(PluginRecognition.refine(target, chosen, connection, plugins), connection);
+        } catch (DockerAccessException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A target's plugin and an open connection to it.
+     *
+     * @param plugin the plugin serving the target
+     * @param connection the connection
+     */
+    public record Connected(LoadedPlugin plugin, DockerConnection connection) implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    private Outcome discoverOne(TargetSpec target, DiscoveryOptions options) {
+        try (Connected connected = connect(target)) {
+            return new Outcome(target, TargetDiscovery.discover(target, connected.plugin(), connected.connection(), options), null);
         } catch (DockerAccessException e) {
             return new Outcome(target, null, e);
         } catch (RuntimeException e) {

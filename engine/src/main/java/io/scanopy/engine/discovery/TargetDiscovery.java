@@ -72,41 +72,55 @@ public final class TargetDiscovery {
      */
     public static DockerEngine discover(TargetSpec target, LoadedPlugin plugin, DiscoveryOptions options) throws DockerAccessException {
         try (DockerConnection connection = connect(target, plugin)) {
-            Negotiated negotiated = CapabilityNegotiator.negotiate(connection, plugin.plugin(), options.wantExec());
-            CapabilityReport report = negotiated.report();
-            Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
-            if (list == null || list.status() == Status.DENIED) {
-                String why = list == null ? "the plugin " + plugin.id() + " does not declare GET /containers/json" : list.remediation();
-                throw new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — " + why, null);
-            }
-            List<Note> notes = new ArrayList<>(degradations(report));
-
-            List<com.github.dockerjava.api.model.Container> listed;
-            try {
-                listed = connection.api().listContainersCmd().withShowAll(options.includeStopped()).exec();
-            } catch (RuntimeException e) {
-                throw connection.describeFailure(e);
-            }
-            List<Container> containers = report.allows(DockerEndpoint.INSPECT_CONTAINER)
-                    ? inspectAll(connection, listed, options.inspectConcurrency(), notes)
-                    : listed.stream().map(ContainerMapper::fromList).toList();
-            containers = new ArrayList<>(containers);
-            containers.sort(CONTAINER_ORDER);
-
-            List<Network> networks = null;
-            if (report.allows(DockerEndpoint.LIST_NETWORKS)) {
-                try {
-                    networks = NetworkMapper.fromDocker(connection.api().listNetworksCmd().exec());
-                } catch (RuntimeException e) {
-                    notes.add(new Note(Note.Level.WARNING, "networks-failed", DockerEndpoint.LIST_NETWORKS.capability(),
-                            "Listing networks failed (" + connection.describeFailure(e).getMessage() + "); subnets are derived from container addresses"));
-                }
-            }
-            if (networks == null) {
-                networks = NetworkMapper.deriveFrom(containers);
-            }
-            return describeEngine(target, plugin, connection, negotiated, containers, networks, notes);
+            return discover(target, plugin, connection, options);
         }
+    }
+
+    /**
+     * Discovers one target over an open connection.
+     *
+     * @param target the target
+     * @param plugin the plugin chosen for it
+     * @param connection the connection to its Docker API
+     * @param options how to discover
+     * @return the engine behind the target, with what runs on it
+     * @throws DockerAccessException when the target cannot be reached or containers cannot be listed
+     */
+    public static DockerEngine discover(TargetSpec target, LoadedPlugin plugin, DockerConnection connection, DiscoveryOptions options) throws DockerAccessException {
+        Negotiated negotiated = CapabilityNegotiator.negotiate(connection, plugin.plugin(), options.wantExec());
+        CapabilityReport report = negotiated.report();
+        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
+        if (list == null || list.status() == Status.DENIED) {
+            String why = list == null ? "the plugin " + plugin.id() + " does not declare GET /containers/json" : list.remediation();
+            throw new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — " + why, null);
+        }
+        List<Note> notes = new ArrayList<>(degradations(report));
+
+        List<com.github.dockerjava.api.model.Container> listed;
+        try {
+            listed = connection.api().listContainersCmd().withShowAll(options.includeStopped()).exec();
+        } catch (RuntimeException e) {
+            throw connection.describeFailure(e);
+        }
+        List<Container> containers = report.allows(DockerEndpoint.INSPECT_CONTAINER)
+                ? inspectAll(connection, listed, options.inspectConcurrency(), notes)
+                : listed.stream().map(ContainerMapper::fromList).toList();
+        containers = new ArrayList<>(containers);
+        containers.sort(CONTAINER_ORDER);
+
+        List<Network> networks = null;
+        if (report.allows(DockerEndpoint.LIST_NETWORKS)) {
+            try {
+                networks = NetworkMapper.fromDocker(connection.api().listNetworksCmd().exec());
+            } catch (RuntimeException e) {
+                notes.add(new Note(Note.Level.WARNING, "networks-failed", DockerEndpoint.LIST_NETWORKS.capability(),
+                        "Listing networks failed (" + connection.describeFailure(e).getMessage() + "); subnets are derived from container addresses"));
+            }
+        }
+        if (networks == null) {
+            networks = NetworkMapper.deriveFrom(containers);
+        }
+        return describeEngine(target, plugin, connection, negotiated, containers, networks, notes);
     }
 
     private static List<Note> degradations(CapabilityReport report) {

@@ -146,8 +146,10 @@ public final class DockerConnection implements AutoCloseable {
             request.putHeader("Content-Type", "application/json").bodyBytes(jsonBody.getBytes(StandardCharsets.UTF_8));
         }
         try (DockerHttpClient.Response response = http.execute(request.build())) {
-            String contentType = Optional.ofNullable(response.getHeaders().get("Content-Type"))
-                    .filter(v -> !v.isEmpty()).map(v -> v.get(0)).orElse("");
+            // Header names are case-insensitive; HAProxy (Tecnativa) sends them in lower case.
+            String contentType = response.getHeaders().entrySet().stream()
+                    .filter(h -> h.getKey() != null && h.getKey().equalsIgnoreCase("Content-Type") && !h.getValue().isEmpty())
+                    .map(h -> h.getValue().get(0)).findFirst().orElse("");
             return new RawResponse(method, path, response.getStatusCode(), contentType, readBounded(response.getBody()));
         } catch (IOException | RuntimeException e) {
             throw ConnectionErrors.map(e, transport);

@@ -4,7 +4,11 @@ import io.scanopy.spi.Denial;
 import io.scanopy.spi.DockerAccessPlugin;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.HttpProxyPlugin;
+import io.scanopy.spi.ProxySetup;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -44,6 +48,29 @@ public final class TecnativaProxyPlugin extends HttpProxyPlugin {
         }
         return Optional.of("set " + String.join(" and ", variables.stream().map(v -> v + "=1").toList())
                 + " in the docker-socket-proxy's environment" + (denial.endpoint().isExec() ? " (docker exec needs CONTAINERS=1, EXEC=1 and POST=1 together)" : ""));
+    }
+
+    /** The upstream image the setup and the test matrix pin. */
+    public static final String IMAGE = "tecnativa/docker-socket-proxy:v0.4.1";
+
+    /** Every toggle of the proxy, in the order its documentation lists them. */
+    static final List<String> TOGGLES = List.of("EVENTS", "PING", "VERSION", "AUTH", "BUILD", "COMMIT", "CONFIGS", "CONTAINERS",
+            "DISTRIBUTION", "EXEC", "GRPC", "IMAGES", "INFO", "NETWORKS", "NODES", "PLUGINS", "POST", "SECRETS", "SERVICES",
+            "SESSION", "SWARM", "SYSTEM", "TASKS", "VOLUMES", "ALLOW_START", "ALLOW_STOP", "ALLOW_RESTARTS");
+
+    @Override
+    public Optional<ProxySetup> proxySetup(Set<DockerEndpoint> allowed) {
+        Set<String> on = new LinkedHashSet<>();
+        for (DockerEndpoint endpoint : allowed) {
+            on.addAll(variablesFor(endpoint));
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        // Every toggle explicitly, so the upstream defaults (EVENTS=1, ...) are switched off too.
+        for (String toggle : TOGGLES) {
+            environment.put(toggle, on.contains(toggle) ? "1" : "0");
+        }
+        return Optional.of(new ProxySetup(IMAGE, environment, List.of(), 2375,
+                List.of("Tecnativa's proxy binds [::]:2375; on a host without IPv6 add DISABLE_IPV6=1.")));
     }
 
     /**

@@ -5,7 +5,12 @@ import io.scanopy.spi.DockerAccessPlugin;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.EndpointRequirement;
 import io.scanopy.spi.HttpProxyPlugin;
+import io.scanopy.spi.ProxySetup;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -31,6 +36,24 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
     @Override
     public String description() {
         return "wollomatic socket-proxy (per-method regex allowlists, -allowfrom)";
+    }
+
+    /** The upstream image the setup and the test matrix pin. */
+    public static final String IMAGE = "wollomatic/socket-proxy:1.13.1";
+    /** The host name the generated setup admits: the daemon's compose service. */
+    public static final String DAEMON_HOST = "scanopy-daemon";
+
+    @Override
+    public Optional<ProxySetup> proxySetup(Set<DockerEndpoint> allowed) {
+        List<EndpointRequirement> endpoints = allowed.stream().sorted()
+                .map(e -> new EndpointRequirement(e, false, io.scanopy.spi.Fallback.OMIT, e.capability())).toList();
+        List<String> command = new ArrayList<>(List.of("-listenip=0.0.0.0", "-allowfrom=" + DAEMON_HOST));
+        for (String method : List.of("GET", "HEAD", "POST")) {
+            allowlist(method, endpoints).ifPresent(regex -> command.add("-allow" + method + "=" + regex));
+        }
+        return Optional.of(new ProxySetup(IMAGE, Map.of(), command, 2375, List.of(
+                "-allowfrom names the daemon's compose service; use its address or network CIDR if the daemon runs elsewhere.",
+                "The image runs as user 65534: set user: \"65534:<gid>\" with <gid> from: stat -c %g /var/run/docker.sock")));
     }
 
     @Override

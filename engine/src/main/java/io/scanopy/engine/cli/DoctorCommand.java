@@ -1,0 +1,111 @@
+package io.scanopy.engine.cli;
+
+import io.scanopy.engine.capability.CapabilityNegotiator;
+import io.scanopy.engine.config.DaemonSettings;
+import io.scanopy.engine.discovery.DiscoveryEngine;
+import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.spi.DockerEndpoint;
+import io.scanopy.spi.EndpointRequirement;
+import io.scanopy.spi.TargetSpec;
+import io.scanopy.spi.inventory.CapabilityReport;
+import io.scanopy.spi.inventory.CapabilityReport.Check;
+import io.scanopy.spi.inventory.CapabilityReport.Status;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code scanopy-daemon doctor}: the user guide's troubleshooting as checks. Per target: the
+ * TLS files, the connection, which plugin answers, the capability matrix with the fallback in
+ * use and the fix for each denial, and whether service detection runs full or degraded.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
+        description = "Check every target: connection, TLS, allowed endpoints, fallbacks, and what to change. Exit 1 when a required capability is missing.")
+final class DoctorCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ScanopyDaemon root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--no-exec", description = "Exec is not wanted: do not check it.")
+    boolean noExec;
+
+    @Override
+    public Integer call() throws Exception {
+        DaemonSettings settings = root.settings();
+        PrintWriter out = spec.commandLine().getOut();
+        boolean healthy = true;
+        try (PluginRegistry plugins = ScanopyDaemon.loadPlugins(settings)) {
+            PluginsCommand.warnFailures(plugins, spec.commandLine().getErr());
+            DiscoveryEngine engine = new DiscoveryEngine(plugins);
+            for (TargetSpec target : settings.targets()) {
+                out.println("Target: " + target.label());
+                healthy &= check(engine, target, out);
+                out.println();
+            }
+        }
+        out.flush();
+        return healthy ? 0 : ScanopyDaemon.EXIT_FAILED;
+    }
+
+    private boolean check(DiscoveryEngine engine, TargetSpec target, PrintWriter out) {
+        try (DiscoveryEngine.Connected connected = engine.connect(target)) {
+            out.println("  plugin:     " + connected.plugin().id() + (target.flavor() == null ? "" : " (forced)"));
+            out.println("  address:    " + connected.connection().transport().describe());
+            CapabilityReport report = CapabilityNegotiator.negotiate(connected.connection(), connected.plugin().plugin(), !noExec).report();
+            out.println("  API:        " + connected.connection().apiVersion().map(v -> "v" + v).orElse("unversioned paths"));
+            out.println();
+            out.printf("  %-30s %-12s %-5s %-10s %s%n", "ENDPOINT", "STATUS", "HTTP", "DENIED BY", "FALLBACK IN USE");
+            boolean requiredMissing = false;
+            for (Check c : report.checks()) {
+                EndpointRequirement requirement = connected.plugin().plugin().endpoints().stream()
+                        .filter(r -> r.endpoint() == c.endpoint()).findFirst().orElse(null);
+                boolean required = requirement != null && requirement.required();
+                requiredMissing |= required && c.status() == Status.DENIED;
+                out.printf("  %-30s %-12s %-5s %-10s %s%n", c.endpoint().method() + " " + c.endpoint().pathTemplate(),
+                        c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                        c.httpStatus() == null ? "" : c.httpStatus(), c.deniedBy() == null ? "" : c.deniedBy(),
+                        c.status() != Status.DENIED ? "" : required ? "none: REQUIRED" : c.fallback().effect());
+            }
+            boolean anyDenied = report.checks().stream().anyMatch(c -> c.status() == Status.DENIED);
+            if (anyDenied) {
+                out.println();
+                out.println("  To fix:");
+                for (Check c : report.checks()) {
+                    if (c.status() == Status.DENIED) {
+                        out.println("  - " + c.endpoint().method() + " " + c.endpoint().pathTemplate() + ": " + c.remediation());
+                    }
+                }
+            }
+            out.println();
+            out.println("  detection:  " + detection(report));
+            out.println("  verdict:    " + (requiredMissing ? "FAILED — a required endpoint is denied; nothing can be discovered"
+                    : anyDenied ? "DEGRADED — discovery works with the fallbacks above" : "OK"));
+            return !requiredMissing;
+        } catch (DockerAccessException e) {
+            out.println("  verdict:    FAILED — " + e.getMessage());
+            return false;
+        }
+    }
+
+    private String detection(CapabilityReport report) {
+        if (noExec) {
+            return "degraded (exec not wanted: --no-exec)";
+        }
+        for (DockerEndpoint e : new DockerEndpoint[] {DockerEndpoint.EXEC_CREATE, DockerEndpoint.EXEC_START, DockerEndpoint.EXEC_INSPECT}) {
+            Check c = report.check(e);
+            if (c != null && c.status() == Status.DENIED) {
+                return "degraded — exec is denied (" + e.method() + " " + e.pathTemplate() + ", HTTP " + c.httpStatus() + " from the " + c.deniedBy()
+                        + "): containers are still discovered, services only from image, label and port rules";
+            }
+        }
+        return "full (exec allowed)";
+    }
+}

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Replica of wollomatic socket-proxy 1.13.1's request filtering (see
+# shared/reference/socket-proxies.md), as HAProxy configuration written from the same flags
+# and SP_* variables: per-method regex allowlists anchored ^(...)$ and case-sensitive on the
+# path as sent; 405 for a method without allowlist; 403 for a path outside it or a client
+# outside -allowfrom; plain-text bodies. Host names in -allowfrom are not supported here.
+set -e
+listenip="${SP_LISTENIP:-127.0.0.1}"
+port="${SP_PROXYPORT:-2375}"
+allowfrom="${SP_ALLOWFROM:-127.0.0.1/32}"
+socket="${SP_SOCKETPATH:-/var/run/docker.sock}"
+METHODS="GET HEAD POST PUT PATCH DELETE CONNECT TRACE OPTIONS"
+rules=/tmp/allow
+mkdir -p "$rules"
+rm -f "$rules"/*
+
+# Flags first: a flag for a method drops that method's environment values.
+for arg in "$@"; do
+  case "$arg" in
+    # -allowfrom must be matched before the -allow<METHOD> pattern.
+    -allowfrom=*) allowfrom=${arg#*=} ;;
+    -allow*=*)
+      name=${arg%%=*}; value=${arg#*=}; method=${name#-allow}
+      case " $METHODS " in
+        *" $method "*) printf '%s\n' "$value" >> "$rules/flag-$method" ;;
+        *) echo "unknown flag $name" >&2; exit 2 ;;
+      esac ;;
+    -listenip=*) listenip=${arg#*=} ;;
+    -proxyport=*) port=${arg#*=} ;;
+    -socketpath=*) socket=${arg#*=} ;;
+    -loglevel=*|-logjson|-shutdowngracetime=*|-watchdoginterval=*|-stoponwatchdog|-allowhealthcheck) ;;
+    *) echo "unsupported flag in replica: $arg" >&2; exit 2 ;;
+  esac
+done
+for method in $METHODS; do
+  if [ -f "$rules/flag-$method" ]; then
+    mv "$rules/flag-$method" "$rules/$method"
+  else
+    env | grep -E "^SP_ALLOW_${method}(_[^=]*)?=" | sed 's/^[^=]*=//' > "$rules/$method" || true
+    [ -s "$rules/$method" ] || rm -f "$rules/$method"
+  fi
+done
+
+printf 'Forbidden\n' > /tmp/forbidden.txt
+printf 'Method Not Allowed\n' > /tmp/not-allowed.txt
+cfg=/tmp/haproxy.cfg
+{
+  echo "global"
+  echo "    maxconn 4000"
+  echo "defaults"
+  echo "    mode http"
+  echo "    timeout connect 10s"
+  echo "    timeout client 0"
+  echo "    timeout server 0"
+  echo "    timeout http-request 0"
+  echo "backend docker"
+  echo "    server dockersocket $socket"
+  echo "frontend proxy"
+  echo "    bind $listenip:$port"
+  echo "    acl allowed_client src $(echo "$allowfrom" | tr ',' ' ')"
+  echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file /tmp/forbidden.txt hdr X-Content-Type-Options nosniff unless allowed_client"
+  for method in $METHODS; do
+    if [ -f "$rules/$method" ]; then
+      printf '    acl allow_%s path -m reg' "$method"
+      while IFS= read -r regex; do
+        printf " '^(%s)\$'" "$regex"
+      done < "$rules/$method"
+      printf '\n'
+      echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file /tmp/forbidden.txt hdr X-Content-Type-Options nosniff if { method $method } !allow_$method"
+    else
+      echo "    http-request return status 405 content-type \"text/plain; charset=utf-8\" file /tmp/not-allowed.txt hdr X-Content-Type-Options nosniff if { method $method }"
+    fi
+  done
+  echo "    default_backend docker"
+} > "$cfg"
+exec /usr/sbin/haproxy -db -f "$cfg"
