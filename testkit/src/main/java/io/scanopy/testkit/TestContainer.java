@@ -1,10 +1,6 @@
 package io.scanopy.testkit;
 
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -24,14 +20,14 @@ public final class TestContainer extends GenericContainer<TestContainer> {
     public static final String RUN_ID = UUID.randomUUID().toString();
 
     private final List<ExposedPort> exposed = new ArrayList<>();
-    private final List<PortBinding> published = new ArrayList<>();
+    private final List<Integer> published = new ArrayList<>();
 
     /** A busybox container that sleeps until stopped. */
     public TestContainer() {
         super(TestImages.busybox());
         withLabel(RUN_LABEL, RUN_ID);
         withCommand("sleep", "3600");
-        withCreateContainerCmdModifier(this::applyPorts);
+        withCreateContainerCmdModifier(cmd -> LoopbackPorts.apply(cmd, exposed, published));
     }
 
     /**
@@ -51,8 +47,7 @@ public final class TestContainer extends GenericContainer<TestContainer> {
      * @return this
      */
     public TestContainer publishedOnLoopback(int port) {
-        exposed.add(ExposedPort.tcp(port));
-        published.add(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(port)));
+        published.add(port);
         return this;
     }
 
@@ -98,15 +93,5 @@ public final class TestContainer extends GenericContainer<TestContainer> {
     /** Stops the container but leaves it in place (stopped containers are part of an {@code --all} inventory). */
     public void stopInPlace() {
         DockerClientFactory.instance().client().stopContainerCmd(getContainerId()).withTimeout(1).exec();
-    }
-
-    private void applyPorts(CreateContainerCmd cmd) {
-        if (!exposed.isEmpty()) {
-            cmd.withExposedPorts(exposed);
-        }
-        if (!published.isEmpty()) {
-            HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
-            cmd.withHostConfig(hostConfig.withPortBindings(published));
-        }
     }
 }

@@ -126,7 +126,8 @@ public final class TlsContexts {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((item = parser.readObject()) != null) {
                 if (item instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    // PKCS#1 / SEC1: the public half may be absent (EC keys written without it).
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (item instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);

@@ -1,0 +1,135 @@
+package io.scanopy.testkit.proxy;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import io.scanopy.testkit.LoopbackPorts;
+import io.scanopy.testkit.TestContainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import java.util.ArrayList;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * A socket proxy in front of the local engine's socket, published on 127.0.0.1 only. Configure
+ * it with the same environment or flags as the real proxy (for example from a plugin's
+ * {@link io.scanopy.spi.ProxySetup}); {@link #url()} is what the daemon is given.
+ */
+public final class ProxyContainer extends GenericContainer<ProxyContainer> {
+    private final ProxyImage image;
+    private final int port;
+    private final String scheme;
+    private final List<Bind> binds = new ArrayList<>();
+
+    /**
+     * @param image the proxy image
+     * @param port the port it listens on inside the container
+     * @param scheme {@code http} or {@code https}
+     */
+    public ProxyContainer(ProxyImage image, int port, String scheme) {
+        super(image.name());
+        this.image = image;
+        this.port = port;
+        this.scheme = scheme;
+        withLabel(TestContainer.RUN_LABEL, TestContainer.RUN_ID);
+        readOnlyBind("/var/run/docker.sock", "/var/run/docker.sock");
+        withCreateContainerCmdModifier(cmd -> {
+            LoopbackPorts.apply(cmd, List.<ExposedPort>of(), List.of(port));
+            // Binds set directly: Testcontainers' own file-system binds first probe with a helper
+            // image, which cannot be pulled here (minutes of waiting).
+            HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
+            cmd.withHostConfig(hostConfig.withBinds(binds));
+        });
+        if (image.upstream() && image.name().startsWith("wollomatic/")) {
+            // Upstream runs as 65534 (FROM scratch): it needs the socket's group.
+            withCreateContainerCmdModifier(cmd -> cmd.withUser("65534:" + socketGroup()));
+        }
+    }
+
+    /**
+     * Mounts a host path read-only.
+     *
+     * @param hostPath the host path
+     * @param containerPath where it appears in the container
+     * @return this
+     */
+    public ProxyContainer readOnlyBind(String hostPath, String containerPath) {
+        binds.add(new Bind(hostPath, new Volume(containerPath), AccessMode.ro));
+        return this;
+    }
+
+    /**
+     * @param environment the proxy's environment
+     * @return this
+     */
+    public ProxyContainer withProxyEnvironment(Map<String, String> environment) {
+        environment.forEach(this::withEnv);
+        return this;
+    }
+
+    /**
+     * @param flags the proxy's command-line flags
+     * @return this
+     */
+    public ProxyContainer withFlags(List<String> flags) {
+        withCommand(flags.toArray(new String[0]));
+        return this;
+    }
+
+    @Override
+    public void start() {
+        super.start();
+        if (scheme.equals("http")) {
+            LoopbackPorts.awaitHttp(getMappedPort(port), 15);
+        } else {
+            awaitListeningInside();
+        }
+    }
+
+    /** For TLS: wait (bounded) until the port is in LISTEN state inside the container (our image has busybox). */
+    private void awaitListeningInside() {
+        String hexPort = String.format(":%04X 00000000:0000 0A", port);
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                String tcp = execInContainer("cat", "/proc/net/tcp", "/proc/net/tcp6").getStdout();
+                if (tcp.contains(hexPort) || tcp.contains(String.format(":%04X 00000000000000000000000000000000:0000 0A", port))) {
+                    return;
+                }
+                Thread.sleep(100);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("the proxy does not listen on " + port + " after 15 s; logs:\n" + getLogs());
+    }
+
+    /**
+     * @return the URL the daemon uses, for example {@code http://127.0.0.1:32768}
+     */
+    public String url() {
+        return scheme + "://127.0.0.1:" + getMappedPort(port);
+    }
+
+    /**
+     * @return the image this proxy runs on
+     */
+    public ProxyImage image() {
+        return image;
+    }
+
+    private static String socketGroup() {
+        try {
+            return String.valueOf(Files.getAttribute(Path.of("/var/run/docker.sock"), "unix:gid"));
+        } catch (Exception e) {
+            return "0";
+        }
+    }
+}
