@@ -1,0 +1,138 @@
+package io.scanopy.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scanopy.engine.cli.ScanopyDaemon;
+import io.scanopy.testkit.proxy.ProxyContainer;
+import io.scanopy.testkit.proxy.ProxyImages;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The commands a user runs against a proxy started by hand: doctor, discover with several
+ * targets, proxy-config whose output really configures the proxy. The CLI runs in-process with
+ * the plugin archives in a plugins folder, as the distribution loads them.
+ */
+@RequiresDocker
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProxyCliTest {
+    private Path pluginsDir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    void copyPlugins() throws Exception {
+        pluginsDir = Files.createTempDirectory("scanopy-cli-plugins");
+        try (var files = Files.list(PluginFixtures.builtFolder("scanopy.test.pluginArchives"))) {
+            for (Path p : files.toList()) {
+                Files.copy(p, pluginsDir.resolve(p.getFileName()));
+            }
+        }
+    }
+
+    private Run run(Map<String, String> env, String... args) {
+        List<String> all = new ArrayList<>(List.of("--plugins-dir", pluginsDir.toString()));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ScanopyDaemon.run(all.toArray(new String[0]), env, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static ProxyContainer tecnativa(String... toggles) {
+        ProxyContainer proxy = new ProxyContainer(ProxyImages.tecnativa(), 2375, "http");
+        for (String toggle : toggles) {
+            proxy.withEnv(toggle, "1");
+        }
+        return proxy;
+    }
+
+    @Test
+    void doctorShowsTheMatrixTheFixAndDegradedDetection() {
+        try (ProxyContainer proxy = tecnativa("CONTAINERS", "NETWORKS", "INFO")) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out() + run.err());
+            assertTrue(run.out().contains("plugin:     docker-proxy-tecnativa"), run.out());
+            assertTrue(run.out().matches("(?s).*POST /containers/\\{id\\}/exec\\s+denied\\s+403\\s+proxy\\s+service detection uses only image, label and port rules.*"), run.out());
+            assertTrue(run.out().contains("- POST /exec/{id}/start: set EXEC=1 and POST=1"), run.out());
+            assertTrue(run.out().contains("detection:  degraded — exec is denied"), run.out());
+            assertTrue(run.out().contains("verdict:    DEGRADED"), run.out());
+        }
+    }
+
+    @Test
+    void doctorFailsWhenARequiredEndpointIsDenied() {
+        try (ProxyContainer proxy = tecnativa()) {
+            proxy.start();
+            Run run = run(Map.of("SCANOPY_DOCKER_PROXY", proxy.url()), "doctor");
+            assertEquals(ScanopyDaemon.EXIT_FAILED, run.code(), run.out());
+            assertTrue(run.out().contains("- GET /containers/json: set CONTAINERS=1"), run.out());
+            assertTrue(run.out().contains("verdict:    FAILED — a required endpoint is denied"), run.out());
+        }
+    }
+
+    @Test
+    void doctorNamesAConnectionRefused() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run run = run(Map.of(), "--docker-proxy", "http://127.0.0.1:" + port, "doctor");
+        assertEquals(ScanopyDaemon.EXIT_FAILED, run.code());
+        assertTrue(run.out().contains("verdict:    FAILED — Connection refused to http://127.0.0.1:" + port + " — is the proxy"), run.out());
+    }
+
+    @Test
+    void twoTargetsOnOneEngineAreOneEntryReachedTwice() throws Exception {
+        try (ProxyContainer a = tecnativa("CONTAINERS", "NETWORKS", "INFO"); ProxyContainer b = tecnativa("CONTAINERS", "INFO")) {
+            a.start();
+            b.start();
+            Run run = run(Map.of(), "--docker-proxy", a.url(), "--docker-proxy", b.url(), "discover", "--output", "json");
+            assertEquals(0, run.code(), run.err());
+            JsonNode inventory = new ObjectMapper().readTree(run.out());
+            assertEquals(1, inventory.get("engines").size(), "one engine");
+            JsonNode engine = inventory.get("engines").get(0);
+            assertEquals(List.of(a.url(), b.url()), StreamSupport.stream(engine.get("reachedVia").spliterator(), false)
+                    .map(r -> r.get("address").asText()).sorted().toList());
+            assertTrue(StreamSupport.stream(engine.at("/capabilities/checks").spliterator(), false)
+                    .anyMatch(c -> c.get("capability").asText().equals("list-networks") && c.get("status").asText().equals("allowed")),
+                    "the better-allowed target's description is kept");
+        }
+    }
+
+    @Test
+    void proxyConfigOutputConfiguresAProxyThatAllowsEverythingDiscoveryNeeds() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "wollomatic");
+        assertEquals(0, config.code(), config.err());
+        List<String> flags = config.out().lines().filter(l -> l.startsWith("      - '"))
+                .map(l -> l.substring("      - '".length(), l.length() - 1).replace("''", "'"))
+                // The generated -allowfrom names the daemon's compose service; here requests come from the bridge.
+                .map(f -> f.startsWith("-allowfrom=") ? "-allowfrom=0.0.0.0/0" : f)
+                .toList();
+        assertTrue(flags.stream().anyMatch(f -> f.startsWith("-allowGET=")) && flags.stream().anyMatch(f -> f.startsWith("-allowPOST=")), flags.toString());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(flags)) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out());
+            assertTrue(run.out().contains("plugin:     docker-proxy-wollomatic"), run.out());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+        }
+        Run noExec = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+        assertTrue(noExec.out().contains("      - EXEC=0\n") && noExec.out().contains("      - POST=0\n") && noExec.out().contains("      - CONTAINERS=1\n"), noExec.out());
+    }
+}
