@@ -26,10 +26,10 @@ final class InventoryTable {
             }
             sb.append('\n');
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"CONTAINER", "STATE", "IMAGE", "PORTS", "NETWORKS", "COMPOSE"});
+            rows.add(new String[] {"CONTAINER", "STATE", "IMAGE", "PORTS", "NETWORKS", "COMPOSE", "SERVICES"});
             for (Container c : engine.containers()) {
                 rows.add(new String[] {c.displayName(), c.state(), c.image(), ports(c), networks(c),
-                        c.compose() == null ? "" : orDash(c.compose().project()) + "/" + orDash(c.compose().service())});
+                        c.compose() == null ? "" : orDash(c.compose().project()) + "/" + orDash(c.compose().service()), services(c)});
             }
             table(sb, rows);
             sb.append('\n');
@@ -59,6 +59,11 @@ final class InventoryTable {
                 ? p.privatePort() + "/" + p.protocol()
                 : (p.hostIp() == null ? "" : p.hostIp() + ":") + p.publicPort() + "->" + p.privatePort() + "/" + p.protocol())
                 .distinct().collect(Collectors.joining(", "));
+    }
+
+    private static String services(Container c) {
+        return c.services().stream().map(s -> s.name() + " (" + Math.round(s.confidence() * 100) + "%, "
+                + s.evidence().stream().map(e -> e.route()).distinct().collect(Collectors.joining("+")) + ")").collect(Collectors.joining(", "));
     }
 
     private static String networks(Container c) {

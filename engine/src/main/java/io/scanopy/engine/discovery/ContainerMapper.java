@@ -58,6 +58,7 @@ final class ContainerMapper {
                 listed.getState(),
                 listed.getStatus(),
                 listed.getCreated() == null ? null : Instant.ofEpochSecond(listed.getCreated()),
+                startedAt(inspected),
                 labels,
                 compose,
                 listed.getCommand(),
@@ -65,6 +66,19 @@ final class ContainerMapper {
                 networks(listed, inspected),
                 List.of(),
                 inspected == null ? Container.Detail.LIST_ONLY : Container.Detail.INSPECT);
+    }
+
+    /** Docker's StartedAt; the zero time means "never started". */
+    private static Instant startedAt(InspectContainerResponse inspected) {
+        if (inspected == null || inspected.getState() == null || inspected.getState().getStartedAt() == null) {
+            return null;
+        }
+        try {
+            Instant started = Instant.parse(inspected.getState().getStartedAt());
+            return started.getEpochSecond() <= 0 ? null : started;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static List<Port> ports(com.github.dockerjava.api.model.Container listed, InspectContainerResponse inspected) {

@@ -1,5 +1,7 @@
 package io.scanopy.engine.discovery;
 
+import io.scanopy.engine.detection.Catalogue;
+import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.engine.docker.DockerConnection;
@@ -30,22 +32,34 @@ import java.util.concurrent.Future;
 public final class DiscoveryEngine {
     private static final int MAX_PARALLEL_TARGETS = 8;
     private final PluginRegistry plugins;
+    private final ServiceDetector detector;
     private final Clock clock;
 
     /**
+     * An engine with the built-in service catalogue.
+     *
      * @param plugins the loaded plugins
      */
     public DiscoveryEngine(PluginRegistry plugins) {
-        this(plugins, Clock.systemUTC());
+        this(plugins, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC());
     }
 
     /**
      * @param plugins the loaded plugins
+     * @param detector the service detector (keep one for the daemon's life: it caches results)
      * @param clock the clock for {@link Inventory#generatedAt()}
      */
-    public DiscoveryEngine(PluginRegistry plugins, Clock clock) {
+    public DiscoveryEngine(PluginRegistry plugins, ServiceDetector detector, Clock clock) {
         this.plugins = plugins;
+        this.detector = detector;
         this.clock = clock;
+    }
+
+    /**
+     * @return the service detector
+     */
+    public ServiceDetector detector() {
+        return detector;
     }
 
     /**
@@ -135,7 +149,7 @@ public final class DiscoveryEngine {
 
     private Outcome discoverOne(TargetSpec target, DiscoveryOptions options) {
         try (Connected connected = connect(target)) {
-            return new Outcome(target, TargetDiscovery.discover(target, connected.plugin(), connected.connection(), options), null);
+            return new Outcome(target, TargetDiscovery.discover(target, connected.plugin(), connected.connection(), options, detector), null);
         } catch (DockerAccessException e) {
             return new Outcome(target, null, e);
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.scanopy.engine.capability.CapabilityNegotiator;
 import io.scanopy.engine.capability.CapabilityNegotiator.Negotiated;
+import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.engine.docker.DockerConnection;
@@ -72,7 +73,7 @@ public final class TargetDiscovery {
      */
     public static DockerEngine discover(TargetSpec target, LoadedPlugin plugin, DiscoveryOptions options) throws DockerAccessException {
         try (DockerConnection connection = connect(target, plugin)) {
-            return discover(target, plugin, connection, options);
+            return discover(target, plugin, connection, options, null);
         }
     }
 
@@ -83,10 +84,12 @@ public final class TargetDiscovery {
      * @param plugin the plugin chosen for it
      * @param connection the connection to its Docker API
      * @param options how to discover
+     * @param detector the service detector, or null for none
      * @return the engine behind the target, with what runs on it
      * @throws DockerAccessException when the target cannot be reached or containers cannot be listed
      */
-    public static DockerEngine discover(TargetSpec target, LoadedPlugin plugin, DockerConnection connection, DiscoveryOptions options) throws DockerAccessException {
+    public static DockerEngine discover(TargetSpec target, LoadedPlugin plugin, DockerConnection connection, DiscoveryOptions options,
+                                        ServiceDetector detector) throws DockerAccessException {
         Negotiated negotiated = CapabilityNegotiator.negotiate(connection, plugin.plugin(), options.wantExec());
         CapabilityReport report = negotiated.report();
         Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
@@ -120,7 +123,22 @@ public final class TargetDiscovery {
         if (networks == null) {
             networks = NetworkMapper.deriveFrom(containers);
         }
+        if (detector != null && options.detection() != null) {
+            ServiceDetector.Outcome detected = detector.detect(connection, containers, options.detection(), execDenial(report));
+            containers = detected.containers();
+            notes.addAll(detected.notes());
+        }
         return describeEngine(target, plugin, connection, negotiated, containers, networks, notes);
+    }
+
+    /** Why exec cannot be used, from the capability report; null when it can. */
+    private static String execDenial(CapabilityReport report) {
+        for (Check check : report.checks()) {
+            if (check.endpoint().isExec() && check.status() == Status.DENIED) {
+                return check.endpoint().method() + " " + check.endpoint().pathTemplate() + " denied by " + check.deniedBy() + " (HTTP " + check.httpStatus() + ")";
+            }
+        }
+        return report.check(DockerEndpoint.EXEC_CREATE) == null ? "the plugin declares no exec endpoints" : null;
     }
 
     private static List<Note> degradations(CapabilityReport report) {

@@ -41,7 +41,7 @@ class NetworkMapperTest {
     }
 
     private static Container container(String name, NetworkAttachment... attachments) {
-        return new Container(name + "-id", List.of(name), "img", "sha256:1", "running", "Up", Instant.EPOCH, Map.of(), null, "sh",
+        return new Container(name + "-id", List.of(name), "img", "sha256:1", "running", "Up", Instant.EPOCH, null, Map.of(), null, "sh",
                 List.of(), List.of(attachments), List.of(), Container.Detail.INSPECT);
     }
 }

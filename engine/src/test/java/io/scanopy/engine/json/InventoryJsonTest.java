@@ -42,12 +42,12 @@ class InventoryJsonTest {
     /** An inventory using every field, including every optional one. */
     static Inventory fullInventory(Map<String, String> labels) {
         Container web = new Container("a1b2c3d4e5f6a1b2c3d4e5f6", List.of("web"), "nginx:1.27", "sha256:aa", "running", "Up 3 minutes",
-                Instant.parse("2026-11-01T10:00:00Z"), labels, new Container.Compose("shop", "web"), "nginx -g daemon off;",
+                Instant.parse("2026-11-01T10:00:00Z"), Instant.parse("2026-11-01T10:00:01Z"), labels, new Container.Compose("shop", "web"), "nginx -g daemon off;",
                 List.of(new Container.Port(80, "tcp", 8080, "127.0.0.1"), new Container.Port(443, "tcp", null, null)),
                 List.of(new NetworkAttachment("n1", "front", "172.20.0.2", 16, "172.20.0.1", "fd00::2", "02:42:ac:14:00:02", List.of("web", "www"))),
                 List.of(new DetectedService("nginx", "nginx", 0.9, List.of(new DetectedService.Evidence("exec", "nginx-server-header", 80, "/", 200, "Server: nginx")))),
                 Container.Detail.INSPECT);
-        Container lonely = new Container("ffffffffffff", List.of(), "busybox", "sha256:bb", "exited", "Exited (0)", null, Map.of(), null, null,
+        Container lonely = new Container("ffffffffffff", List.of(), "busybox", "sha256:bb", "exited", "Exited (0)", null, null, Map.of(), null, null,
                 List.of(), List.of(), List.of(), Container.Detail.LIST_ONLY);
         CapabilityReport report = new CapabilityReport(List.of(
                 new CapabilityReport.Check(DockerEndpoint.LIST_CONTAINERS, "list-containers", CapabilityReport.Status.ALLOWED, null, null, null, null, null),

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param state the state ({@code running}, {@code exited}, ...)
  * @param status Docker's human status line, for example {@code Up 3 minutes}
  * @param created when the container was created
+ * @param started when the container last started, or null (not inspected, or never started)
  * @param labels all labels
  * @param compose the Docker Compose project and service, or null when not a compose container
  * @param command the command line as Docker reports it, or null
@@ -30,6 +31,7 @@ public record Container(
         String state,
         String status,
         Instant created,
+        Instant started,
         Map<String, String> labels,
         Compose compose,
         String command,
@@ -46,6 +48,17 @@ public record Container(
         networks = List.copyOf(networks);
         services = List.copyOf(services);
     }
+
+    /**
+     * A copy with the detected services.
+     *
+     * @param detected the services
+     * @return the copy
+     */
+    public Container withServices(List<DetectedService> detected) {
+        return new Container(id, names, image, imageId, state, status, created, started, labels, compose, command, ports, networks, detected, detail);
+    }
+
 
     /**
      * The first name, or the short id when the container has none.

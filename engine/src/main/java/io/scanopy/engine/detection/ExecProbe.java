@@ -1,0 +1,250 @@
+package io.scanopy.engine.detection;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.model.Frame;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Probes one container with a single exec: a fixed shell script reads the listening TCP ports
+ * from /proc/net/tcp{,6}, then asks each port for the catalogue's paths with whatever HTTP
+ * client the container has (curl, nc, python3, then wget: raw answers first; busybox 1.35's
+ * {@code wget -q -S} crashes, so wget runs without -q and its progress lines are skipped). Only a random marker and paths checked against
+ * {@link Catalogue#SAFE_PATH} are passed, as arguments — never anything taken from the
+ * container. Every answer is hex-encoded inside the container, so no answer can forge a frame
+ * or spill into another; answers are capped at 64 KiB, requests at 2 s, the exec at its timeout,
+ * and the whole output at {@link #MAX_OUTPUT} bytes. Without a shell a second exec reads the
+ * proc files with {@code cat}, so listening ports are still known.
+ */
+public final class ExecProbe {
+    /** Output read from one exec at most; the rest is dropped. */
+    public static final int MAX_OUTPUT = 4 * 1024 * 1024;
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]*");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The probe script; $1 is the marker, the other arguments are the paths. */
+    static final String SCRIPT = """
+            set -f
+            M="$1"; shift
+            ports=""
+            for f in /proc/net/tcp /proc/net/tcp6; do
+              [ -r "$f" ] || continue
+              while read -r sl local rem st rest; do
+                [ "$st" = "0A" ] || continue
+                ports="$ports $((0x${local##*:}))"
+              done < "$f"
+            done
+            uniq=""
+            for p in $ports; do case " $uniq " in *" $p "*) ;; *) uniq="$uniq $p" ;; esac; done
+            echo "$M PORTS$uniq"
+            client=none
+            if command -v curl >/dev/null 2>&1; then client=curl
+            elif command -v nc >/dev/null 2>&1; then client=nc
+            elif command -v python3 >/dev/null 2>&1; then client=python3
+            elif command -v wget >/dev/null 2>&1; then client=wget
+            fi
+            echo "$M CLIENT $client"
+            [ "$client" = none ] && { echo "$M DONE"; exit 0; }
+            fetch() {
+              case "$client" in
+                curl) curl -s -i --max-time 2 "http://127.0.0.1:$1$2" ;;
+                wget) wget -S -O - -T 2 "http://127.0.0.1:$1$2" 2>&1 ;;
+                python3) python3 -c 'import sys,socket
+            s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),2); s.settimeout(2)
+            s.sendall(("GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n"%sys.argv[2]).encode())
+            n=0
+            while n<65536:
+                b=s.recv(8192)
+                if not b: break
+                sys.stdout.buffer.write(b); n+=len(b)' "$1" "$2" 2>/dev/null ;;
+                nc) printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' "$2" | nc -w 2 127.0.0.1 "$1" 2>/dev/null ;;
+              esac
+            }
+            for port in $uniq; do
+              first=1
+              for path in "$@"; do
+                out=$(fetch "$port" "$path" | head -c 65536 | od -An -v -tx1 | tr -d ' \\n')
+                echo "$M HTTP $port $path $out"
+                if [ "$first" = 1 ]; then
+                  first=0
+                  case "$out" in *485454502f*) ;; *) break ;; esac
+                fi
+              done
+            done
+            echo "$M DONE"
+            """;
+
+    private ExecProbe() {
+    }
+
+    /**
+     * Probes a container.
+     *
+     * @param api the Docker client
+     * @param containerId the container
+     * @param paths the HTTP paths to ask for, each matching {@link Catalogue#SAFE_PATH}
+     * @param timeout how long one exec may run
+     * @return what was found
+     */
+    public static ProbeResult probe(DockerClient api, String containerId, List<String> paths, Duration timeout) {
+        for (String path : paths) {
+            if (!Catalogue.SAFE_PATH.matcher(path).matches()) {
+                throw new IllegalArgumentException("unsafe probe path: " + path);
+            }
+        }
+        String marker = "scanopy-" + HexFormat.of().formatHex(randomBytes());
+        List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "scanopy-probe", marker));
+        command.addAll(paths);
+        Exec first = exec(api, containerId, command, timeout);
+        if (first.failure != null && first.output.size() == 0) {
+            return ProbeResult.unavailable("exec failed: " + first.failure, 1);
+        }
+        String text = first.text();
+        if (!text.contains(marker + " PORTS")) {
+            if (first.exitCode != null && (first.exitCode == 126 || first.exitCode == 127) || text.contains("executable file not found")) {
+                return withoutShell(api, containerId, timeout);
+            }
+            return ProbeResult.unavailable(first.timedOut ? "the probe timed out after " + timeout.toSeconds() + " s" : "the probe produced no result", 1);
+        }
+        return parse(text, marker, 1, first.timedOut ? "the probe timed out after " + timeout.toSeconds() + " s; answers so far are kept"
+                : first.truncated ? "output over " + MAX_OUTPUT + " bytes was dropped" : null);
+    }
+
+    /** No shell: {@code cat} the proc files, so at least the listening ports are known. */
+    private static ProbeResult withoutShell(DockerClient api, String containerId, Duration timeout) {
+        Exec cat = exec(api, containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), timeout);
+        Set<Integer> ports = new TreeSet<>();
+        for (String line : cat.text().split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length > 3 && f[3].equals("0A") && f[1].contains(":")) {
+                try {
+                    ports.add(Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16));
+                } catch (NumberFormatException e) {
+                    // Not a proc line: ignore.
+                }
+            }
+        }
+        if (ports.isEmpty() && !cat.text().contains("local_address")) {
+            return ProbeResult.unavailable("no shell and no cat in the container", 2);
+        }
+        return new ProbeResult(2, ports, List.of(), null, "no shell in the container: listening ports read with cat, no HTTP probing");
+    }
+
+    static ProbeResult parse(String text, String marker, int execs, String limitation) {
+        Set<Integer> ports = null;
+        String client = null;
+        List<HttpAnswer> answers = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.startsWith(marker + " ")) {
+                continue;
+            }
+            String[] f = line.substring(marker.length() + 1).split(" ", -1);
+            switch (f[0]) {
+                case "PORTS" -> {
+                    ports = new TreeSet<>();
+                    for (int i = 1; i < f.length; i++) {
+                        if (f[i].matches("[0-9]{1,5}")) {
+                            ports.add(Integer.parseInt(f[i]));
+                        }
+                    }
+                }
+                case "CLIENT" -> client = f.length > 1 ? f[1] : null;
+                case "HTTP" -> {
+                    if (f.length == 4 && f[1].matches("[0-9]{1,5}") && HEX.matcher(f[3]).matches() && f[3].length() % 2 == 0) {
+                        String raw = new String(HexFormat.of().parseHex(f[3]), StandardCharsets.UTF_8);
+                        HttpAnswer.parse(Integer.parseInt(f[1]), f[2], raw).ifPresent(answers::add);
+                    }
+                }
+                default -> {
+                    // DONE, or an unknown frame: nothing to take.
+                }
+            }
+        }
+        if ("none".equals(client) && limitation == null) {
+            limitation = "no HTTP client (curl, wget, python3, nc) in the container: listening ports only";
+        }
+        return new ProbeResult(execs, ports, answers, client, limitation);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private static final class Exec {
+        final ByteArrayOutputStream output = new ByteArrayOutputStream();
+        boolean truncated;
+        boolean timedOut;
+        Long exitCode;
+        String failure;
+
+        String text() {
+            return output.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Exec exec(DockerClient api, String containerId, List<String> command, Duration timeout) {
+        Exec result = new Exec();
+        String execId;
+        try {
+            execId = api.execCreateCmd(containerId).withCmd(command.toArray(new String[0]))
+                    .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false).exec().getId();
+        } catch (RuntimeException e) {
+            result.failure = String.valueOf(e.getMessage()).strip();
+            return result;
+        }
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                synchronized (result) {
+                    byte[] payload = frame.getPayload();
+                    int room = MAX_OUTPUT - result.output.size();
+                    if (payload.length > room) {
+                        result.truncated = true;
+                    }
+                    if (room > 0) {
+                        result.output.write(payload, 0, Math.min(room, payload.length));
+                    }
+                }
+            }
+        };
+        try {
+            api.execStartCmd(execId).withDetach(false).withTty(false).exec(callback);
+            if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                result.timedOut = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.timedOut = true;
+        } catch (RuntimeException e) {
+            result.failure = String.valueOf(e.getMessage()).strip();
+        } finally {
+            try {
+                callback.close();
+            } catch (java.io.IOException e) {
+                // Closing the stream of a finished exec cannot fail in a way that matters.
+            }
+        }
+        if (!result.timedOut) {
+            try {
+                InspectExecResponse inspect = api.inspectExecCmd(execId).exec();
+                result.exitCode = inspect.getExitCodeLong();
+            } catch (RuntimeException e) {
+                // The exit code only refines the diagnosis.
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,226 @@
+package io.scanopy.engine.detection;
+
+import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.spi.Transport;
+import io.scanopy.spi.inventory.Container;
+import io.scanopy.spi.inventory.DetectedService;
+import io.scanopy.spi.inventory.Note;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Service detection for the containers of one engine: exec probing where allowed (one exec per
+ * container), the API route everywhere else, label overrides, bounded work, and a cache keyed by
+ * container id, start time and image id so unchanged containers cost no exec the next time.
+ * One instance lives as long as the daemon: its cache is what makes steady state free.
+ */
+public final class ServiceDetector {
+    private final Catalogue catalogue;
+    private final ServiceMatcher matcher;
+    private final List<String> paths;
+    private final Map<CacheKey, List<DetectedService>> cache = new ConcurrentHashMap<>();
+    private final AtomicInteger execsTotal = new AtomicInteger();
+
+    /**
+     * @param catalogue the catalogue
+     */
+    public ServiceDetector(Catalogue catalogue) {
+        this.catalogue = catalogue;
+        this.matcher = new ServiceMatcher(catalogue);
+        this.paths = catalogue.httpPaths();
+    }
+
+    /**
+     * @return the catalogue in use
+     */
+    public Catalogue catalogue() {
+        return catalogue;
+    }
+
+    /**
+     * @return exec instances created since this detector was made (for tests and benchmarks)
+     */
+    public int execsTotal() {
+        return execsTotal.get();
+    }
+
+    /**
+     * What detection produced for one engine.
+     *
+     * @param containers the containers, with services, minus those hidden by {@code scanopy.ignore}
+     * @param notes notes about degraded or partial detection
+     * @param execs exec instances created
+     */
+    public record Outcome(List<Container> containers, List<Note> notes, int execs) {
+    }
+
+    private record CacheKey(String id, Instant started, String imageId) {
+    }
+
+    /**
+     * Detects services.
+     *
+     * @param connection the engine
+     * @param containers its containers
+     * @param options how to detect
+     * @param execDenied why exec cannot be used on this target, or null when it can
+     * @return the containers with their services, and notes
+     */
+    public Outcome detect(DockerConnection connection, List<Container> containers, DetectionOptions options, String execDenied) {
+        List<Note> notes = new ArrayList<>();
+        boolean useExec = options.exec() && execDenied == null;
+        if (!options.exec()) {
+            notes.add(new Note(Note.Level.INFO, "detection-without-exec", null, "exec not used (--no-exec): services detected from image, label and port rules only"));
+        } else if (execDenied != null) {
+            notes.add(new Note(Note.Level.WARNING, "detection-degraded", null, "exec is denied (" + execDenied
+                    + "): every container is still discovered, services are detected from image, label and port rules only"));
+        }
+        boolean local = isLocal(connection.transport());
+        if (options.probePublishedPorts() && !local) {
+            notes.add(new Note(Note.Level.INFO, "published-ports-not-probed", null, "--probe-published-ports needs a local engine; " + connection.transport().describe() + " is remote"));
+        }
+
+        Map<String, List<DetectedService>> services = new LinkedHashMap<>();
+        Map<String, Future<ProbeResult>> probes = new LinkedHashMap<>();
+        List<Container> visible = new ArrayList<>();
+        int hidden = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
+            Thread t = new Thread(r, "probe");
+            t.setDaemon(true);
+            return t;
+        });
+        int execs = 0;
+        try {
+            for (Container c : containers) {
+                if (ServiceMatcher.ignored(c)) {
+                    hidden++;
+                    continue;
+                }
+                visible.add(c);
+                var forced = matcher.forced(c);
+                if (forced.isPresent()) {
+                    services.put(c.id(), List.of(forced.get()));
+                    continue;
+                }
+                CacheKey key = new CacheKey(c.id(), c.started(), c.imageId());
+                List<DetectedService> cached = c.started() == null ? null : cache.get(key);
+                if (cached != null) {
+                    services.put(c.id(), cached);
+                    continue;
+                }
+                boolean running = "running".equals(c.state());
+                if (useExec && running && (options.policy() == DetectionOptions.ExecPolicy.ALWAYS || !matcher.conclusiveWithoutProbe(c))) {
+                    probes.put(c.id(), pool.submit(() -> ExecProbe.probe(connection.api(), c.id(), paths, options.execTimeout())));
+                }
+            }
+            long deadline = System.nanoTime() + options.deadline().toNanos();
+            List<String> unprobed = new ArrayList<>();
+            for (Container c : visible) {
+                if (services.containsKey(c.id())) {
+                    continue;
+                }
+                Future<ProbeResult> probe = probes.get(c.id());
+                ProbeResult result = null;
+                if (probe != null) {
+                    try {
+                        result = probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException e) {
+                        probe.cancel(true);
+                        unprobed.add(c.displayName());
+                    } catch (ExecutionException e) {
+                        result = ProbeResult.unavailable("probe failed: " + e.getCause(), 1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        unprobed.add(c.displayName());
+                    }
+                }
+                List<DetectedService> found;
+                if (result != null) {
+                    execs += result.execs();
+                    found = matcher.match(c, result.listeningPorts(), result.answers(), "exec");
+                    if (result.limitation() != null) {
+                        notes.add(new Note(Note.Level.INFO, "probe-limited", c.id(), c.displayName() + ": " + result.limitation()
+                                + "; detected from what the probe and the Docker API show"));
+                    } else if (c.started() != null) {
+                        cache.put(new CacheKey(c.id(), c.started(), c.imageId()), found);
+                    }
+                } else if (options.probePublishedPorts() && local && "running".equals(c.state())) {
+                    found = matcher.match(c, null, probePublished(c), "published-port");
+                } else {
+                    found = matcher.match(c, null, List.of(), "exec");
+                }
+                services.put(c.id(), found);
+            }
+            if (!unprobed.isEmpty()) {
+                notes.add(new Note(Note.Level.WARNING, "detection-partial", String.join(",", unprobed), "detection deadline of "
+                        + options.deadline().toSeconds() + " s reached: " + unprobed.size() + " container(s) not probed (" + String.join(", ", unprobed)
+                        + "); their services come from image, label and port rules only"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (hidden > 0) {
+            notes.add(new Note(Note.Level.INFO, "hidden", null, hidden + " container(s) hidden by the label " + ServiceMatcher.IGNORE_LABEL + "=true"));
+        }
+        execsTotal.addAndGet(execs);
+        List<Container> result = new ArrayList<>();
+        for (Container c : visible) {
+            result.add(c.withServices(Objects.requireNonNullElse(services.get(c.id()), List.of())));
+        }
+        return new Outcome(result, notes, execs);
+    }
+
+    /** GET each catalogue path on each TCP port published on the loopback or all interfaces, from the daemon. */
+    private List<HttpAnswer> probePublished(Container c) {
+        List<HttpAnswer> answers = new ArrayList<>();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
+        for (Container.Port port : c.ports()) {
+            if (port.publicPort() == null || !port.protocol().equals("tcp") || !isAnyOrLoopback(port.hostIp())) {
+                continue;
+            }
+            for (String path : paths) {
+                try {
+                    HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.publicPort() + path))
+                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                    Map<String, String> headers = new LinkedHashMap<>();
+                    response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
+                    byte[] body = response.body();
+                    answers.add(new HttpAnswer(port.publicPort(), path, response.statusCode(), headers,
+                            new String(body, 0, Math.min(body.length, 65536), java.nio.charset.StandardCharsets.UTF_8)));
+                } catch (java.io.IOException e) {
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return answers;
+                }
+            }
+        }
+        return answers;
+    }
+
+    private static boolean isAnyOrLoopback(String ip) {
+        return ip == null || ip.equals("0.0.0.0") || ip.equals("::") || ip.equals("127.0.0.1") || ip.equals("::1");
+    }
+
+    private static boolean isLocal(Transport transport) {
+        return transport instanceof Transport.UnixSocket
+                || transport instanceof Transport.Tcp tcp && (tcp.host().equals("127.0.0.1") || tcp.host().equals("localhost") || tcp.host().equals("::1"));
+    }
+}
