@@ -24,7 +24,16 @@ public final class TestContainer extends GenericContainer<TestContainer> {
 
     /** A busybox container that sleeps until stopped. */
     public TestContainer() {
-        super(TestImages.busybox());
+        this(TestImages.busybox());
+    }
+
+    /**
+     * A container of another locally built image (see {@link TestImages}); give it a command.
+     *
+     * @param image the image
+     */
+    public TestContainer(String image) {
+        super(image);
         withLabel(RUN_LABEL, RUN_ID);
         withCommand("sleep", "3600");
         withCreateContainerCmdModifier(cmd -> LoopbackPorts.apply(cmd, exposed, published));

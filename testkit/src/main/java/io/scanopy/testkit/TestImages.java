@@ -20,6 +20,58 @@ public final class TestImages {
     }
 
     /**
+     * A FROM scratch image with the static busybox and only the given applets linked, for
+     * containers without a shell ({@code sh} left out) or without an HTTP client.
+     *
+     * @param tag the image tag
+     * @param applets the applets to link into /bin
+     * @return the image name
+     */
+    public static synchronized String minimal(String tag, List<String> applets) {
+        return minimal(tag, applets, false);
+    }
+
+    /**
+     * Like {@link #minimal(String, List)}, optionally with Debian's dash as {@code /bin/sh}:
+     * busybox's own shell runs every applet even without a link, so a shell that lacks an HTTP
+     * client has to be another shell.
+     *
+     * @param tag the image tag
+     * @param applets the busybox applets to link into /bin
+     * @param dashAsShell put /bin/dash (and the libraries it needs) in as /bin/sh
+     * @return the image name
+     */
+    public static synchronized String minimal(String tag, List<String> applets, boolean dashAsShell) {
+        for (String applet : applets) {
+            if (!applet.matches("[a-z0-9]+")) {
+                throw new IllegalArgumentException("applet name: " + applet);
+            }
+        }
+        Path binary = BUSYBOX_CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
+                new IllegalStateException("No static busybox found at " + BUSYBOX_CANDIDATES + ": apt-get install -y busybox-static, or " + DockerEngineExtension.FIX));
+        String links = String.join(" ", applets);
+        ImageFromDockerfile image = new ImageFromDockerfile(tag, false).withFileFromPath("rootfs/bin/busybox", binary);
+        if (dashAsShell) {
+            Path dash = Path.of("/bin/dash");
+            if (!Files.isExecutable(dash)) {
+                throw new IllegalStateException("/bin/dash is missing: apt-get install -y dash");
+            }
+            image.withFileFromPath("rootfs/bin/sh", dash);
+            for (String lib : List.of("/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2")) {
+                try {
+                    image.withFileFromPath("rootfs" + lib, Path.of(lib).toRealPath());
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("cannot read " + lib + " for the dash test image", e);
+                }
+            }
+        }
+        image.withFileFromString("Dockerfile", "FROM scratch\nCOPY rootfs/ /\n"
+                // busybox's own shell, at build time only: the image keeps just the listed applets.
+                + "RUN [\"/bin/busybox\", \"sh\", \"-c\", \"for a in " + links + "; do /bin/busybox ln -s busybox /bin/$a; done; /bin/busybox mkdir -p /tmp /www\"]\n");
+        return image.get();
+    }
+
+    /**
      * Builds the busybox image once per JVM (the engine's layer cache makes later builds instant).
      *
      * @return the image name to run

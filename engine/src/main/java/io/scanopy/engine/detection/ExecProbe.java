@@ -56,10 +56,13 @@ public final class ExecProbe {
             fi
             echo "$M CLIENT $client"
             [ "$client" = none ] && { echo "$M DONE"; exit 0; }
+            # busybox nc's -w bounds only the connect: timeout(1), where present, bounds each request.
+            T=""
+            command -v timeout >/dev/null 2>&1 && T="timeout 3"
             fetch() {
               case "$client" in
                 curl) curl -s -i --max-time 2 "http://127.0.0.1:$1$2" ;;
-                wget) wget -S -O - -T 2 "http://127.0.0.1:$1$2" 2>&1 ;;
+                wget) $T wget -S -O - -T 2 "http://127.0.0.1:$1$2" 2>&1 ;;
                 python3) python3 -c 'import sys,socket
             s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),2); s.settimeout(2)
             s.sendall(("GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n"%sys.argv[2]).encode())
@@ -68,7 +71,7 @@ public final class ExecProbe {
                 b=s.recv(8192)
                 if not b: break
                 sys.stdout.buffer.write(b); n+=len(b)' "$1" "$2" 2>/dev/null ;;
-                nc) printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' "$2" | nc -w 2 127.0.0.1 "$1" 2>/dev/null ;;
+                nc) printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' "$2" | $T nc -w 2 127.0.0.1 "$1" 2>/dev/null ;;
               esac
             }
             for port in $uniq; do

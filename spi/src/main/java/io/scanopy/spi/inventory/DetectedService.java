@@ -21,7 +21,7 @@ public record DetectedService(String definitionId, String name, double confidenc
      * One piece of evidence for a detection.
      *
      * @param route how it was seen: {@code exec}, {@code published-port}, {@code image},
-     *     {@code label} or {@code port}
+     *     {@code label}, {@code name} or {@code port}
      * @param rule the id of the rule that matched
      * @param port the container port it concerns, or null
      * @param endpoint the HTTP path probed, or null
