@@ -1,0 +1,29 @@
+package io.scanopy.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scanopy.testkit.RequiresDocker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the benchmark from rotting: a small run (N=10, one round) must produce every row and the
+ * CSV. Timings are printed, never asserted.
+ */
+@RequiresDocker
+class BenchmarkSmokeTest {
+    @Test
+    void aSmallRunProducesTheWholeTable() throws Exception {
+        Path out = Path.of(System.getProperty("scanopy.bench.out"));
+        Path dist = Path.of(System.getProperty("scanopy.bench.distribution"));
+        String table = new DiscoveryBenchmark(new DiscoveryBenchmark.Config(10, 1, Path.of(System.getProperty("scanopy.bench.plugins")),
+                Files.exists(dist) ? dist : null, out)).run();
+        System.out.println(table);
+        for (String row : new String[] {"engine, warm, in-process", "docker inspect", "raw API floor", "through Tecnativa", "through wollomatic",
+                "through HTTPS", "containers/s with exec detection", "raw exec floor", "execs per container", "repeat discovery", "heap after GC"}) {
+            assertTrue(table.contains(row), "row missing: " + row + "\n" + table);
+        }
+        assertTrue(Files.readString(out.resolve("bench-N10.csv")).lines().count() >= 12);
+    }
+}
