@@ -20,6 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,6 +37,7 @@ public final class CapabilityNegotiator {
     /** The id used for per-container and per-exec checks; no container or exec has it. */
     public static final String PROBE_ID = "scanopy-capability-probe";
     private static final int ANSWER_EXCERPT = 300;
+    private static final int PARALLEL_CHECKS = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CapabilityNegotiator() {
@@ -78,28 +83,56 @@ public final class CapabilityNegotiator {
             checks.put(DockerEndpoint.VERSION, versionCheck);
         }
 
-        JsonNode info = null;
-        for (EndpointRequirement requirement : declared.values()) {
-            DockerEndpoint endpoint = requirement.endpoint();
-            if (endpoint == DockerEndpoint.VERSION) {
-                continue;
+        // The remaining checks are independent: run them at once (a round trip each, not nine in a row).
+        Map<DockerEndpoint, Future<RawResponse>> answers = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CHECKS, r -> {
+            Thread t = new Thread(r, "capability-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (EndpointRequirement requirement : declared.values()) {
+                DockerEndpoint endpoint = requirement.endpoint();
+                if (endpoint == DockerEndpoint.VERSION) {
+                    continue;
+                }
+                if (endpoint.isExec() && !checkExec) {
+                    checks.put(endpoint, new Check(endpoint, endpoint.capability(), Status.NOT_CHECKED, null, null, null, null, null));
+                    continue;
+                }
+                answers.put(endpoint, pool.submit(() -> probe(connection, endpoint)));
             }
-            if (endpoint.isExec() && !checkExec) {
-                checks.put(endpoint, new Check(endpoint, endpoint.capability(), Status.NOT_CHECKED, null, null, null, null, null));
-                continue;
+            JsonNode info = null;
+            for (Map.Entry<DockerEndpoint, Future<RawResponse>> entry : answers.entrySet()) {
+                RawResponse answer = await(entry.getValue());
+                Check check = judge(entry.getKey(), answer, declared.get(entry.getKey()), plugin);
+                checks.put(entry.getKey(), check);
+                if (entry.getKey() == DockerEndpoint.INFO && check.status() == Status.ALLOWED) {
+                    info = parse(answer.body());
+                }
             }
-            RawResponse answer = probe(connection, endpoint);
-            Check check = judge(endpoint, answer, requirement, plugin);
-            checks.put(endpoint, check);
-            if (endpoint == DockerEndpoint.INFO && check.status() == Status.ALLOWED) {
-                info = parse(answer.body());
+            List<Check> ordered = new ArrayList<>();
+            for (DockerEndpoint endpoint : declared.keySet()) {
+                ordered.add(checks.get(endpoint));
             }
+            return new Negotiated(new CapabilityReport(ordered), version, info);
+        } finally {
+            pool.shutdownNow();
         }
-        List<Check> ordered = new ArrayList<>();
-        for (DockerEndpoint endpoint : declared.keySet()) {
-            ordered.add(checks.get(endpoint));
+    }
+
+    private static RawResponse await(Future<RawResponse> future) throws DockerAccessException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DockerAccessException dae) {
+                throw dae;
+            }
+            throw new DockerAccessException(DockerAccessException.Kind.OTHER, "capability check failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DockerAccessException(DockerAccessException.Kind.OTHER, "capability check interrupted", e);
         }
-        return new Negotiated(new CapabilityReport(ordered), version, info);
     }
 
     private static RawResponse probe(DockerConnection connection, DockerEndpoint endpoint) throws DockerAccessException {
