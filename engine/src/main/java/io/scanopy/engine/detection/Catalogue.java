@@ -35,6 +35,8 @@ import java.util.regex.PatternSyntaxException;
 public final class Catalogue {
     /** HTTP paths go into the probe command as arguments: only these characters are accepted. */
     public static final Pattern SAFE_PATH = Pattern.compile("^/[A-Za-z0-9._~/-]{0,200}$");
+    /** A probe specification passed to the exec probe: a port or {@code *}, a colon, a safe path. */
+    public static final Pattern PROBE_SPEC = Pattern.compile("^(\\*|[0-9]{1,5}):/[A-Za-z0-9._~/-]{0,200}$");
     private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9.-]*$");
     private static final Set<String> TOP_KEYS = Set.of("$schema", "version", "services");
     private static final Set<String> SERVICE_KEYS = Set.of("id", "name", "category", "rules");
@@ -97,6 +99,27 @@ public final class Catalogue {
     public Optional<ServiceDefinition> find(String idOrName) {
         String wanted = idOrName.strip();
         return definitions.stream().filter(d -> d.id().equals(wanted) || d.name().equalsIgnoreCase(wanted)).findFirst();
+    }
+
+    /**
+     * What the exec probe asks for: {@code *:/} first (every listening port, which also tells
+     * whether the port speaks HTTP), then {@code PORT:PATH} for a rule that names its port and
+     * {@code *:PATH} for one that does not. Inside a container a service listens on its own
+     * port (publishing remaps only outside), so most paths are asked of one port, not all.
+     *
+     * @return the probe specifications, each matching {@link #PROBE_SPEC}
+     */
+    public List<String> execProbes() {
+        Set<String> specs = new LinkedHashSet<>();
+        specs.add("*:/");
+        for (ServiceDefinition d : definitions) {
+            for (ServiceDefinition.Rule r : d.rules()) {
+                if (r.http() != null) {
+                    specs.add((r.port() == null ? "*" : r.port().toString()) + ":" + r.http().path());
+                }
+            }
+        }
+        return List.copyOf(specs);
     }
 
     /**

@@ -33,7 +33,7 @@ public final class ExecProbe {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]*");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The probe script; $1 is the marker, the other arguments are the paths. */
+    /** The probe script; $1 is the marker, the other arguments are PORT:PATH or *:PATH, *:/ first. */
     static final String SCRIPT = """
             set -f
             M="$1"; shift
@@ -76,7 +76,9 @@ public final class ExecProbe {
             }
             for port in $uniq; do
               first=1
-              for path in "$@"; do
+              for spec in "$@"; do
+                want=${spec%%:*}; path=${spec#*:}
+                [ "$want" = "*" ] || [ "$want" = "$port" ] || continue
                 out=$(fetch "$port" "$path" | head -c 65536 | od -An -v -tx1 | tr -d ' \\n')
                 echo "$M HTTP $port $path $out"
                 if [ "$first" = 1 ]; then
@@ -96,19 +98,19 @@ public final class ExecProbe {
      *
      * @param api the Docker client
      * @param containerId the container
-     * @param paths the HTTP paths to ask for, each matching {@link Catalogue#SAFE_PATH}
+     * @param probes what to ask for ({@link Catalogue#execProbes()}), each matching {@link Catalogue#PROBE_SPEC}
      * @param timeout how long one exec may run
      * @return what was found
      */
-    public static ProbeResult probe(DockerClient api, String containerId, List<String> paths, Duration timeout) {
-        for (String path : paths) {
-            if (!Catalogue.SAFE_PATH.matcher(path).matches()) {
-                throw new IllegalArgumentException("unsafe probe path: " + path);
+    public static ProbeResult probe(DockerClient api, String containerId, List<String> probes, Duration timeout) {
+        for (String probe : probes) {
+            if (!Catalogue.PROBE_SPEC.matcher(probe).matches()) {
+                throw new IllegalArgumentException("unsafe probe: " + probe);
             }
         }
         String marker = "scanopy-" + HexFormat.of().formatHex(randomBytes());
         List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "scanopy-probe", marker));
-        command.addAll(paths);
+        command.addAll(probes);
         Exec first = exec(api, containerId, command, timeout);
         if (first.failure != null && first.output.size() == 0) {
             return ProbeResult.unavailable("exec failed: " + first.failure, 1);

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServiceDetector {
     private final Catalogue catalogue;
     private final ServiceMatcher matcher;
+    private final List<String> execProbes;
     private final List<String> paths;
     private final Map<CacheKey, List<DetectedService>> cache = new ConcurrentHashMap<>();
     private final AtomicInteger execsTotal = new AtomicInteger();
@@ -44,6 +45,7 @@ public final class ServiceDetector {
     public ServiceDetector(Catalogue catalogue) {
         this.catalogue = catalogue;
         this.matcher = new ServiceMatcher(catalogue);
+        this.execProbes = catalogue.execProbes();
         this.paths = catalogue.httpPaths();
     }
 
@@ -127,7 +129,7 @@ public final class ServiceDetector {
                 }
                 boolean running = "running".equals(c.state());
                 if (useExec && running && (options.policy() == DetectionOptions.ExecPolicy.ALWAYS || !matcher.conclusiveWithoutProbe(c))) {
-                    probes.put(c.id(), pool.submit(() -> ExecProbe.probe(connection.api(), c.id(), paths, options.execTimeout())));
+                    probes.put(c.id(), pool.submit(() -> ExecProbe.probe(connection.api(), c.id(), execProbes, options.execTimeout())));
                 }
             }
             long deadline = System.nanoTime() + options.deadline().toNanos();

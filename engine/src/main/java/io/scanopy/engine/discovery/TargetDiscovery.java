@@ -63,21 +63,6 @@ public final class TargetDiscovery {
     }
 
     /**
-     * Discovers one target.
-     *
-     * @param target the target
-     * @param plugin the plugin chosen for it
-     * @param options how to discover
-     * @return the engine behind the target, with what runs on it
-     * @throws DockerAccessException when the target cannot be reached or containers cannot be listed
-     */
-    public static DockerEngine discover(TargetSpec target, LoadedPlugin plugin, DiscoveryOptions options) throws DockerAccessException {
-        try (DockerConnection connection = connect(target, plugin)) {
-            return discover(target, plugin, connection, options, null);
-        }
-    }
-
-    /**
      * Discovers one target over an open connection.
      *
      * @param target the target

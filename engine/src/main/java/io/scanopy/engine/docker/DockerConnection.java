@@ -187,8 +187,16 @@ public final class DockerConnection implements AutoCloseable {
         }
     }
 
+    /** docker-java's mapper, made once: a copy per client would start every discovery with cold caches. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper DOCKER_JSON = DockerClientConfig.getDefaultObjectMapper();
+
     /** docker-java configuration without registry access and without reading the environment. */
     private record FixedConfig(ApiVersion version) implements DockerClientConfig {
+        @Override
+        public com.fasterxml.jackson.databind.ObjectMapper getObjectMapper() {
+            return DOCKER_JSON;
+        }
+
         @Override
         public URI getDockerHost() {
             return URI.create("unix:///unused");

@@ -10,6 +10,7 @@ import com.networknt.schema.SpecVersion;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,11 @@ class CatalogueTest {
                 "docker-tooling")), categories.toString());
         assertTrue(catalogue.httpPaths().stream().allMatch(p -> Catalogue.SAFE_PATH.matcher(p).matches()));
         assertEquals("/", catalogue.httpPaths().get(0));
+        // Exec probes: "/" on every port first; other paths only on the port their rule names.
+        assertEquals("*:/", catalogue.execProbes().get(0));
+        assertTrue(catalogue.execProbes().contains("3000:/api/health"), catalogue.execProbes().toString());
+        assertTrue(catalogue.execProbes().stream().allMatch(p -> Catalogue.PROBE_SPEC.matcher(p).matches()));
+        assertEquals(List.of("*:/"), catalogue.execProbes().stream().filter(p -> p.startsWith("*:")).toList(), "built-in paths other than / name their port");
     }
 
     @Test
