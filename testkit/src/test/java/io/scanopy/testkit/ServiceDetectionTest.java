@@ -200,6 +200,32 @@ class ServiceDetectionTest {
     }
 
     @Test
+    void theDeadlineKeepsWhatWasFoundAndNamesWhatWasNotProbed() {
+        DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC());
+        // The silent container needs its whole 8 s probe; detection may take 3 s in all.
+        DetectionOptions tight = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(8), Duration.ofSeconds(3));
+        long t0 = System.nanoTime();
+        DockerEngine found = discover(engine, TargetSpec.local(Map.of()), tight);
+        long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+        Note partial = note(found, "detection-partial", null).orElseThrow(() -> new AssertionError(found.notes().toString()));
+        assertTrue(partial.subject().contains(find(found, hang).displayName()), partial.toString());
+        assertTrue(service(find(found, app), "test-app").isPresent(), "what was found before the deadline is kept");
+        assertTrue(elapsedMs < 8_000, "the deadline, not the slow probe, ends detection: " + elapsedMs + " ms");
+    }
+
+    @Test
+    void whenNeededSkipsExecWhereImageRulesAreConclusive() throws Exception {
+        DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC());
+        DetectionOptions whenNeeded = new DetectionOptions(true, DetectionOptions.ExecPolicy.WHEN_NEEDED, false, 4, Duration.ofSeconds(4), Duration.ofSeconds(60));
+        ExecCounter counter = new ExecCounter();
+        DockerEngine found = discover(engine, TargetSpec.local(Map.of()), whenNeeded);
+        Map<String, Integer> execs = counter.counts();
+        assertEquals(0, execs.getOrDefault(grafana.getContainerId(), 0), "grafana/grafana is conclusive by image");
+        assertEquals(1, execs.getOrDefault(app.getContainerId(), 0), "an unknown image is still probed");
+        assertEquals("grafana", service(find(found, grafana), "grafana").orElseThrow().definitionId());
+    }
+
+    @Test
     void noExecDegradesToImageLabelAndPortRules() {
         DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC());
         DockerEngine found = discover(engine, TargetSpec.local(Map.of()), options(false, false));
