@@ -64,6 +64,23 @@ public final class CapabilityNegotiator {
      * @throws DockerAccessException when the target cannot be reached at all
      */
     public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec) throws DockerAccessException {
+        return negotiate(connection, plugin, checkExec, () -> { });
+    }
+
+    /**
+     * Negotiates, running {@code afterHandshake} as soon as the API version is settled, so the
+     * caller can start work that does not wait for the other checks (discovery lists containers
+     * meanwhile).
+     *
+     * @param connection the connection; its API version is set here
+     * @param plugin the plugin serving the target
+     * @param checkExec whether to check the exec endpoints
+     * @param afterHandshake run once the version is chosen, before the other checks
+     * @return the report and the handshake answers
+     * @throws DockerAccessException when the target cannot be reached at all
+     */
+    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec, Runnable afterHandshake)
+            throws DockerAccessException {
         Map<DockerEndpoint, EndpointRequirement> declared = new LinkedHashMap<>();
         for (EndpointRequirement requirement : plugin.endpoints()) {
             declared.put(requirement.endpoint(), requirement);
@@ -82,6 +99,7 @@ public final class CapabilityNegotiator {
         if (declared.containsKey(DockerEndpoint.VERSION)) {
             checks.put(DockerEndpoint.VERSION, versionCheck);
         }
+        afterHandshake.run();
 
         // The remaining checks are independent: run them at once (a round trip each, not nine in a row).
         Map<DockerEndpoint, Future<RawResponse>> answers = new LinkedHashMap<>();

@@ -24,11 +24,13 @@ import io.scanopy.spi.inventory.Note;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,10 +77,14 @@ public final class TargetDiscovery {
      */
     public static DockerEngine discover(TargetSpec target, LoadedPlugin plugin, DockerConnection connection, DiscoveryOptions options,
                                         ServiceDetector detector) throws DockerAccessException {
-        Negotiated negotiated = CapabilityNegotiator.negotiate(connection, plugin.plugin(), options.wantExec());
+        // The list is needed whatever else is allowed: ask for it while the other endpoints are checked.
+        AtomicReference<CompletableFuture<List<com.github.dockerjava.api.model.Container>>> listing = new AtomicReference<>();
+        Negotiated negotiated = CapabilityNegotiator.negotiate(connection, plugin.plugin(), options.wantExec(),
+                () -> listing.set(CompletableFuture.supplyAsync(() -> connection.api().listContainersCmd().withShowAll(options.includeStopped()).exec())));
         CapabilityReport report = negotiated.report();
         Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
         if (list == null || list.status() == Status.DENIED) {
+            listing.get().cancel(true);
             String why = list == null ? "the plugin " + plugin.id() + " does not declare GET /containers/json" : list.remediation();
             throw new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — " + why, null);
         }
@@ -86,9 +92,12 @@ public final class TargetDiscovery {
 
         List<com.github.dockerjava.api.model.Container> listed;
         try {
-            listed = connection.api().listContainersCmd().withShowAll(options.includeStopped()).exec();
-        } catch (RuntimeException e) {
-            throw connection.describeFailure(e);
+            listed = listing.get().get();
+        } catch (ExecutionException e) {
+            throw connection.describeFailure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DockerAccessException(Kind.OTHER, "discovery of " + target.label() + " was interrupted", e);
         }
         List<Container> containers = report.allows(DockerEndpoint.INSPECT_CONTAINER)
                 ? inspectAll(connection, listed, options.inspectConcurrency(), notes)
