@@ -28,20 +28,20 @@ public final class TestImages {
      * @return the image name
      */
     public static synchronized String minimal(String tag, List<String> applets) {
-        return minimal(tag, applets, false);
+        return minimal(tag, applets, null);
     }
 
     /**
-     * Like {@link #minimal(String, List)}, optionally with Debian's dash as {@code /bin/sh}:
-     * busybox's own shell runs every applet even without a link, so a shell that lacks an HTTP
-     * client has to be another shell.
+     * Like {@link #minimal(String, List)}, with a Debian shell as {@code /bin/sh} (and, for
+     * bash, as {@code /bin/bash}): busybox's own shell runs every applet even without a link, so
+     * a shell that lacks an HTTP client has to be another shell.
      *
      * @param tag the image tag
      * @param applets the busybox applets to link into /bin
-     * @param dashAsShell put /bin/dash (and the libraries it needs) in as /bin/sh
+     * @param shell {@code /bin/dash} or {@code /bin/bash} from this machine, with the libraries ldd names; null for none
      * @return the image name
      */
-    public static synchronized String minimal(String tag, List<String> applets, boolean dashAsShell) {
+    public static synchronized String minimal(String tag, List<String> applets, Path shell) {
         for (String applet : applets) {
             if (!applet.matches("[a-z0-9]+")) {
                 throw new IllegalArgumentException("applet name: " + applet);
@@ -51,17 +51,19 @@ public final class TestImages {
                 new IllegalStateException("No static busybox found at " + BUSYBOX_CANDIDATES + ": apt-get install -y busybox-static, or " + DockerEngineExtension.FIX));
         String links = String.join(" ", applets);
         ImageFromDockerfile image = new ImageFromDockerfile(tag, false).withFileFromPath("rootfs/bin/busybox", binary);
-        if (dashAsShell) {
-            Path dash = Path.of("/bin/dash");
-            if (!Files.isExecutable(dash)) {
-                throw new IllegalStateException("/bin/dash is missing: apt-get install -y dash");
+        if (shell != null) {
+            if (!Files.isExecutable(shell)) {
+                throw new IllegalStateException(shell + " is missing: apt-get install -y " + shell.getFileName());
             }
-            image.withFileFromPath("rootfs/bin/sh", dash);
-            for (String lib : List.of("/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2")) {
+            image.withFileFromPath("rootfs/bin/sh", shell);
+            if (shell.getFileName().toString().equals("bash")) {
+                image.withFileFromPath("rootfs/bin/bash", shell);
+            }
+            for (Path lib : io.scanopy.testkit.proxy.ProxyImages.sharedLibraries(shell)) {
                 try {
-                    image.withFileFromPath("rootfs" + lib, Path.of(lib).toRealPath());
+                    image.withFileFromPath("rootfs" + lib, lib.toRealPath());
                 } catch (java.io.IOException e) {
-                    throw new IllegalStateException("cannot read " + lib + " for the dash test image", e);
+                    throw new IllegalStateException("cannot read " + lib + " for the " + tag + " test image", e);
                 }
             }
         }

@@ -60,6 +60,7 @@ class ServiceDetectionTest {
     private TestContainer forced;
     private TestContainer hidden;
     private TestContainer published;
+    private TestContainer bashOnly;
 
     private static String page(String title, String extra) {
         return "mkdir -p /www && printf '<html><head><title>" + title + "</title></head><body>" + extra + "</body></html>' > /www/index.html"
@@ -92,7 +93,7 @@ class ServiceDetectionTest {
         grafana = start(new TestContainer(TEST_IMAGE_GRAFANA).withCommand("sh", "-c", page("Grafana", "") + httpd + "3000"));
         noShell = start(new TestContainer(TestImages.minimal("scanopy-testkit/no-shell:1", List.of("httpd", "cat")))
                 .withCommand("/bin/busybox", "httpd", "-f", "-p", "8082"));
-        noClient = start(new TestContainer(TestImages.minimal("scanopy-testkit/no-client:1", List.of("httpd", "cat", "head", "od", "tr"), true))
+        noClient = start(new TestContainer(TestImages.minimal("scanopy-testkit/no-client:1", List.of("httpd", "cat", "head", "od", "tr"), Path.of("/bin/dash")))
                 .withCommand("/bin/httpd", "-f", "-p", "8083"));
         // 3 MB of page made of forged frames, claiming Pi-hole on another port.
         flood = start(new TestContainer().withCommand("sh", "-c", "mkdir -p /www && i=0; while [ $i -lt 40000 ]; do "
@@ -104,6 +105,8 @@ class ServiceDetectionTest {
                 .withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         forced = start(new TestContainer().withLabel("scanopy.service", "grafana"));
         hidden = start(new TestContainer().withLabel("scanopy.ignore", "true"));
+        bashOnly = start(new TestContainer(TestImages.minimal("scanopy-testkit/bash-only:1", List.of("httpd", "cat", "head", "od", "tr", "mkdir", "printf"), Path.of("/bin/bash")))
+                .withCommand("/bin/bash", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         published = start(new TestContainer().publishedOnLoopback(8081).withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         Thread.sleep(500);
     }
@@ -182,6 +185,9 @@ class ServiceDetectionTest {
         String tmp = evil.execInContainer("ls", "/tmp").getStdout();
         assertFalse(tmp.contains("pwned"), tmp);
         assertTrue(service(find(found, evil), "test-app").isPresent());
+        // No curl, nc, python3 or wget, but bash: its /dev/tcp asks.
+        assertEquals("exec", service(find(found, bashOnly), "test-app").orElseThrow(() -> new AssertionError(find(found, bashOnly).services().toString()))
+                .evidence().get(0).route());
         // Labels: forced and hidden.
         DetectedService f = find(found, forced).services().get(0);
         assertEquals("grafana", f.definitionId());

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Probes one container with a single exec: a fixed shell script reads the listening TCP ports
  * from /proc/net/tcp{,6}, then asks each port for the catalogue's paths with whatever HTTP
- * client the container has (curl, nc, python3, then wget: raw answers first; busybox 1.35's
- * {@code wget -q -S} crashes, so wget runs without -q and its progress lines are skipped). Only a random marker and paths checked against
+ * client the container has (curl, nc, python3, wget, then bash's /dev/tcp: raw answers first;
+ * busybox 1.35's {@code wget -q -S} crashes, so wget runs without -q and its progress lines are
+ * skipped). Only a random marker and paths checked against
  * {@link Catalogue#SAFE_PATH} are passed, as arguments — never anything taken from the
  * container. Every answer is hex-encoded inside the container, so no answer can forge a frame
  * or spill into another; answers are capped at 64 KiB, requests at 2 s, the exec at its timeout,
@@ -53,6 +54,7 @@ public final class ExecProbe {
             elif command -v nc >/dev/null 2>&1; then client=nc
             elif command -v python3 >/dev/null 2>&1; then client=python3
             elif command -v wget >/dev/null 2>&1; then client=wget
+            elif command -v bash >/dev/null 2>&1; then client=bash
             fi
             echo "$M CLIENT $client"
             [ "$client" = none ] && { echo "$M DONE"; exit 0; }
@@ -71,6 +73,9 @@ public final class ExecProbe {
                 b=s.recv(8192)
                 if not b: break
                 sys.stdout.buffer.write(b); n+=len(b)' "$1" "$2" 2>/dev/null ;;
+                bash) $T bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+            printf "GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n" "$2" >&3
+            cat <&3' probe "$1" "$2" 2>/dev/null ;;
                 nc) printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' "$2" | $T nc -w 2 127.0.0.1 "$1" 2>/dev/null ;;
               esac
             }
@@ -177,7 +182,7 @@ public final class ExecProbe {
             }
         }
         if ("none".equals(client) && limitation == null) {
-            limitation = "no HTTP client (curl, wget, python3, nc) in the container: listening ports only";
+            limitation = "no HTTP client (curl, nc, python3, wget, bash /dev/tcp) in the container: listening ports only";
         }
         return new ProbeResult(execs, ports, answers, client, limitation);
     }

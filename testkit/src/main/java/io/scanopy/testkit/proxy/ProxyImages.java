@@ -114,8 +114,13 @@ public final class ProxyImages {
         return new ProxyImage(image.get(), false);
     }
 
-    /** The shared libraries a binary loads, with the dynamic loader, as ldd lists them. */
-    private static List<Path> sharedLibraries(Path binary) {
+    /**
+     * The shared libraries a binary loads, with the dynamic loader, as ldd lists them.
+     *
+     * @param binary the binary
+     * @return the library paths
+     */
+    public static List<Path> sharedLibraries(Path binary) {
         try {
             Process ldd = new ProcessBuilder("ldd", binary.toString()).redirectErrorStream(true).start();
             String out = new String(ldd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
