@@ -247,7 +247,9 @@ public final class ExecProbe {
                 // Closing the stream of a finished exec cannot fail in a way that matters.
             }
         }
-        if (!result.timedOut) {
+        // The exit code only tells why a probe printed nothing (no shell: 126/127); a probe that
+        // answered needs no extra round trip.
+        if (!result.timedOut && !result.text().contains(" PORTS")) {
             try {
                 InspectExecResponse inspect = api.inspectExecCmd(execId).exec();
                 result.exitCode = inspect.getExitCodeLong();
