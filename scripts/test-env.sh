@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes this machine ready for the test suite, idempotently: a Docker Engine running, and the
-# static busybox the test images are built from. Written for Debian as root (our machines and
+# Makes this machine ready for the test suite, idempotently: a Docker Engine running, and what
+# the test images are built from (static busybox, HAProxy, dash, bash). Written for Debian as root (our machines and
 # CI); elsewhere it says what is missing instead of guessing.
 set -euo pipefail
 
@@ -13,6 +13,11 @@ if ! { [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q "static
   need_packages+=(busybox-static)
 fi
 command -v file >/dev/null 2>&1 || need_packages+=(file)
+# The socket-proxy replicas and the HTTPS proxy are HAProxy from Debian, copied into FROM scratch images.
+[ -x /usr/sbin/haproxy ] || need_packages+=(haproxy)
+# Test images with dash or bash as their only shell copy these from the host.
+[ -x /bin/dash ] || need_packages+=(dash)
+[ -x /bin/bash ] || need_packages+=(bash)
 command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
 command -v javac >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
 
