@@ -18,23 +18,14 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code scanopy-daemon discover}: one discovery, printed or written. */
 @Command(name = "discover", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
         description = "Discover once and print the inventory.")
-final class DiscoverCommand implements Callable<Integer> {
+final class DiscoverCommand extends DaemonCommand implements Callable<Integer> {
 
     /** Output formats. */
     enum Format { table, json }
-
-    @ParentCommand
-    ScanopyDaemon root;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--output", paramLabel = "FORMAT", description = "table or json. Default: table on a terminal, json when piped.")
     Format output;
@@ -97,11 +88,10 @@ final class DiscoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DaemonSettings settings = root.settings();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try (PluginRegistry plugins = ScanopyDaemon.loadPlugins(settings)) {
-            PluginsCommand.warnFailures(plugins, err);
+        DaemonSettings settings = settings();
+        PrintWriter out = out();
+        PrintWriter err = err();
+        try (PluginRegistry plugins = plugins(settings)) {
             DiscoveryEngine engine = new DiscoveryEngine(plugins, new ServiceDetector(catalogue()), java.time.Clock.systemUTC());
             DiscoveryResult result = engine.discover(settings.targets(), DiscoveryOptions.defaults().withIncludeStopped(all).withDetection(detection()));
             boolean nothing = result.failures().size() == settings.targets().size();

@@ -15,9 +15,6 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code scanopy-daemon doctor}: the user guide's troubleshooting as checks. Per target: the
@@ -26,24 +23,17 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
         description = "Check every target: connection, TLS, allowed endpoints, fallbacks, and what to change. Exit 1 when a required capability is missing.")
-final class DoctorCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ScanopyDaemon root;
-
-    @Spec
-    CommandSpec spec;
+final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
 
     @Option(names = "--no-exec", description = "Exec is not wanted: do not check it.")
     boolean noExec;
 
     @Override
     public Integer call() throws Exception {
-        DaemonSettings settings = root.settings();
-        PrintWriter out = spec.commandLine().getOut();
+        DaemonSettings settings = settings();
+        PrintWriter out = out();
         boolean healthy = true;
-        try (PluginRegistry plugins = ScanopyDaemon.loadPlugins(settings)) {
-            PluginsCommand.warnFailures(plugins, spec.commandLine().getErr());
+        try (PluginRegistry plugins = plugins(settings)) {
             DiscoveryEngine engine = new DiscoveryEngine(plugins);
             for (TargetSpec target : settings.targets()) {
                 out.println("Target: " + target.label());

@@ -8,25 +8,16 @@ import io.scanopy.spi.EndpointRequirement;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code scanopy-daemon plugins}: what is loaded, from where, and which endpoints each needs. */
 @Command(name = "plugins", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
         description = "List the loaded plugins with version, source and declared Docker endpoints.")
-final class PluginsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ScanopyDaemon root;
-
-    @Spec
-    CommandSpec spec;
+final class PluginsCommand extends DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DaemonSettings settings = root.settings();
-        PrintWriter out = spec.commandLine().getOut();
+        DaemonSettings settings = settings();
+        PrintWriter out = out();
         try (PluginRegistry plugins = ScanopyDaemon.loadPlugins(settings)) {
             out.println("Plugins directory: " + (settings.pluginsDir() == null ? "(none; classpath only)" : settings.pluginsDir()));
             for (LoadedPlugin p : plugins.plugins()) {
@@ -43,12 +34,6 @@ final class PluginsCommand implements Callable<Integer> {
             }
             out.flush();
             return plugins.plugins().isEmpty() ? ScanopyDaemon.EXIT_FAILED : 0;
-        }
-    }
-
-    static void warnFailures(PluginRegistry plugins, PrintWriter err) {
-        for (PluginLoadFailure f : plugins.failures()) {
-            err.println("scanopy-daemon: warning: plugin " + f.name() + " not loaded: " + f.reason());
         }
     }
 }

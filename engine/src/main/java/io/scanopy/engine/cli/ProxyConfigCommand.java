@@ -14,9 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code scanopy-daemon proxy-config}: a least-privilege compose service for a proxy, generated
@@ -24,13 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "proxy-config", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
         description = "Print a least-privilege Docker Compose service for a socket proxy, from the endpoints the plugin declares.")
-final class ProxyConfigCommand implements Callable<Integer> {
-
-    @ParentCommand
-    ScanopyDaemon root;
-
-    @Spec
-    CommandSpec spec;
+final class ProxyConfigCommand extends DaemonCommand implements Callable<Integer> {
 
     @Option(names = "--flavor", required = true, paramLabel = "FLAVOR", description = "tecnativa or wollomatic (or a plugin id)")
     String flavor;
@@ -40,9 +31,9 @@ final class ProxyConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DaemonSettings settings = root.settings();
-        PrintWriter out = spec.commandLine().getOut();
-        try (PluginRegistry plugins = ScanopyDaemon.loadPlugins(settings)) {
+        DaemonSettings settings = settings();
+        PrintWriter out = out();
+        try (PluginRegistry plugins = plugins(settings)) {
             String id = Flavors.pluginId(flavor);
             LoadedPlugin plugin = plugins.find(id).orElseThrow(() -> new io.scanopy.engine.config.ConfigurationException(
                     "--flavor " + flavor + ": no plugin " + id + " is loaded (see: scanopy-daemon plugins)"));
