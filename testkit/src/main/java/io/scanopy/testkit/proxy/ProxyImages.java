@@ -31,6 +31,8 @@ public final class ProxyImages {
     public static final String WOLLOMATIC_REPLICA = "scanopy-testkit/wollomatic-replica:1.13.1";
     /** HAProxy terminating mutual TLS in front of the Docker socket. */
     public static final String HTTPS_PROXY = "scanopy-testkit/https-proxy:1";
+    /** HAProxy that answers one container's inspection with Docker's 404 (a fault injector). */
+    public static final String FAULT_PROXY = "scanopy-testkit/fault-proxy:1";
 
     private static final String RESOURCES = "io/scanopy/testkit/proxy/";
     private static final Map<String, ProxyImage> BUILT = new LinkedHashMap<>();
@@ -73,6 +75,21 @@ public final class ProxyImages {
                 EXPOSE 2376
                 ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]
                 """, List.of("https-haproxy.cfg")));
+    }
+
+    /**
+     * A fault injector: plain HTTP to the Docker socket, except that the inspection of the
+     * container named by the {@code FAULT_CONTAINER} environment variable gets Docker's 404 "No
+     * such container", as for a container removed between list and inspect.
+     *
+     * @return the image (ours)
+     */
+    public static synchronized ProxyImage fault() {
+        return BUILT.computeIfAbsent(FAULT_PROXY, name -> build(name, """
+                COPY fault-haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
+                EXPOSE 2375
+                ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]
+                """, List.of("fault-haproxy.cfg")));
     }
 
     private static ProxyImage upstreamOr(String upstream, java.util.function.Supplier<ProxyImage> replica) {
