@@ -1,0 +1,54 @@
+package io.scanopy.plugins.tecnativa;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.scanopy.spi.Denial;
+import io.scanopy.spi.DockerEndpoint;
+import java.util.EnumSet;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Which answers are Tecnativa's, and what each denial asks the user to set. */
+class TecnativaProxyPluginTest {
+    private static final String PAGE = "<html><body><h1>403 Forbidden</h1>\nRequest forbidden by administrative rules.\n</body></html>\n";
+    private final TecnativaProxyPlugin plugin = new TecnativaProxyPlugin();
+
+    @ParameterizedTest(name = "{0} {1} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            "403 | text/html                 | page                                  | true",
+            "403 | text/plain; charset=utf-8 | Forbidden                             | false",
+            "405 | text/plain; charset=utf-8 | Method Not Allowed                    | false",
+            "404 | application/json          | {\"message\":\"No such container: x\"} | false",
+            "403 | application/json          | {\"message\":\"authorization denied\"} | false",
+    })
+    void recognisesOnlyItsOwnPage(int status, String type, String body, boolean expected) {
+        assertEquals(expected, plugin.recognises(new Denial(null, "GET", "/x", status, type.strip(), body.strip().equals("page") ? PAGE : body)));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "LIST_CONTAINERS   | set CONTAINERS=1 in the docker-socket-proxy's environment",
+            "INSPECT_CONTAINER | set CONTAINERS=1 in the docker-socket-proxy's environment",
+            "LIST_NETWORKS     | set NETWORKS=1 in the docker-socket-proxy's environment",
+            "INFO              | set INFO=1 in the docker-socket-proxy's environment",
+            "PING              | set PING=1 in the docker-socket-proxy's environment",
+            "VERSION           | set VERSION=1 in the docker-socket-proxy's environment",
+            "EXEC_CREATE       | set CONTAINERS=1 and POST=1 in the docker-socket-proxy's environment (docker exec needs CONTAINERS=1, EXEC=1 and POST=1 together)",
+            "EXEC_START        | set EXEC=1 and POST=1 in the docker-socket-proxy's environment (docker exec needs CONTAINERS=1, EXEC=1 and POST=1 together)",
+            "EXEC_INSPECT      | set EXEC=1 in the docker-socket-proxy's environment (docker exec needs CONTAINERS=1, EXEC=1 and POST=1 together)",
+    })
+    void explainsEachDenialAsTheTogglesToSet(DockerEndpoint endpoint, String expected) {
+        assertEquals(expected, plugin.explainDenial(new Denial(endpoint, endpoint.method(), "/v1.41" + endpoint.pathTemplate(), 403, "text/html", PAGE)).orElseThrow());
+    }
+
+    @Test
+    void setupTurnsOnOnlyWhatIsAllowedAndEveryOtherToggleOff() {
+        var setup = plugin.proxySetup(EnumSet.of(DockerEndpoint.LIST_CONTAINERS, DockerEndpoint.LIST_NETWORKS)).orElseThrow();
+        assertEquals("1", setup.environment().get("CONTAINERS"));
+        assertEquals("1", setup.environment().get("NETWORKS"));
+        assertEquals("0", setup.environment().get("EVENTS"), "upstream defaults EVENTS to 1: least privilege turns it off");
+        assertEquals("0", setup.environment().get("POST"));
+        assertEquals(TecnativaProxyPlugin.TOGGLES.size(), setup.environment().size());
+    }
+}
