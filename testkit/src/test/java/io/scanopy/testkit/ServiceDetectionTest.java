@@ -114,6 +114,12 @@ class ServiceDetectionTest {
     @AfterAll
     void stop() {
         containers.forEach(TestContainer::stop);
+        try {
+            // Only the tag this test added; the image itself stays (it is the busybox test image).
+            DockerClientFactory.instance().client().removeImageCmd(TEST_IMAGE_GRAFANA).withNoPrune(true).exec();
+        } catch (RuntimeException e) {
+            // Already gone, or still in use by a container another test left: harmless.
+        }
         if (registry != null) {
             registry.close();
         }
