@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 @RequiresDocker
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DistributionIT {
+    private static final String SECRET = "s3cr3t-" + java.util.UUID.randomUUID();
     private Path unpacked;
     private Path home;
     private TestContainer web;
@@ -42,7 +43,8 @@ class DistributionIT {
         try (var dirs = Files.list(unpacked)) {
             home = dirs.findFirst().orElseThrow();
         }
-        web = new TestContainer().servingHttp(8080).publishedOnLoopback(8080).withLabel("role", "dist-test");
+        web = new TestContainer().servingHttp(8080).publishedOnLoopback(8080).withLabel("role", "dist-test")
+                .withEnv("API_TOKEN", SECRET);
         web.start();
     }
 
@@ -69,12 +71,16 @@ class DistributionIT {
     private static Run exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
+        // stderr to a file: reading one pipe to its end while the other fills would deadlock (--debug writes a lot).
+        Path errFile = Files.createTempFile("scanopy-dist-err", ".log");
+        pb.redirectError(errFile.toFile());
         Process p = pb.start();
         p.getOutputStream().close();
         var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + command);
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        String err = Files.readString(errFile);
+        Files.delete(errFile);
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), err);
     }
 
     @Test
@@ -105,6 +111,15 @@ class DistributionIT {
         assertEquals(TestContainer.RUN_ID, container.at("/labels/" + TestContainer.RUN_LABEL.replace("/", "~1")).asText());
         assertEquals(web.getMappedPort(8080).intValue(), container.at("/ports/0/publicPort").asInt());
         assertEquals("docker-direct", inventory.at("/engines/0/reachedVia/0/plugin").asText());
+    }
+
+    @Test
+    void secretsInContainerEnvironmentsNeverReachTheOutputOrTheDebugLog() throws Exception {
+        Run run = daemon(Map.of(), "discover", "--output", "json", "--debug");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("DEBUG"), "debug logging is on");
+        assertTrue(!run.err().contains(SECRET), "the container's environment leaked into the debug log");
+        assertTrue(!run.out().contains(SECRET), "the inventory carries no environment variables");
     }
 
     @Test
