@@ -23,6 +23,6 @@ public abstract class HttpProxyPlugin implements DockerAccessPlugin {
 
     @Override
     public Transport transport(TargetSpec target) throws TargetConfigurationException {
-        return Transports.forHttpUrl(target, "--docker-proxy");
+        return Transports.forHttpUrl(target, target.source());
     }
 }

@@ -16,12 +16,29 @@ import java.util.Optional;
  * @param flavor the plugin id the user forced for this target; {@code null} to choose by score
  * @param environment the process environment as seen by the engine (for {@code DOCKER_HOST},
  *     {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}); never null
+ * @param source the setting the endpoint came from, for messages ({@code --docker-proxy},
+ *     {@code SCANOPY_DOCKER_PROXY}, {@code docker-proxy in FILE})
  */
-public record TargetSpec(URI endpoint, TlsFiles tls, String flavor, Map<String, String> environment) {
+public record TargetSpec(URI endpoint, TlsFiles tls, String flavor, Map<String, String> environment, String source) {
 
     /** Validates and copies. */
     public TargetSpec {
         environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        if (source == null || source.isBlank()) {
+            source = endpoint == null ? "DOCKER_HOST" : "--docker-proxy";
+        }
+    }
+
+    /**
+     * A target whose endpoint came from {@code --docker-proxy} (or, without one, the local default).
+     *
+     * @param endpoint the URL, or null for the local default
+     * @param tls TLS files, or null
+     * @param flavor the forced plugin id, or null
+     * @param environment the process environment
+     */
+    public TargetSpec(URI endpoint, TlsFiles tls, String flavor, Map<String, String> environment) {
+        this(endpoint, tls, flavor, environment, null);
     }
 
     /**

@@ -79,7 +79,7 @@ public final class SettingsResolver {
             String flavor = first(cli.flavor(), emptyToNull(env.get(ENV_FLAVOR)), source.flavor(), file.flavor());
             TlsFiles tls = cert == null && key == null && chain == null ? null
                     : new TlsFiles(cert, key, chain, tlsOrigin(cli, env, configPath));
-            targets.add(new TargetSpec(url, tls, flavor == null ? null : Flavors.pluginId(flavor), env));
+            targets.add(new TargetSpec(url, tls, flavor == null ? null : Flavors.pluginId(flavor), env, setting));
         }
         if (targets.isEmpty()) {
             if (cli.sslCert() != null || cli.sslKey() != null || cli.sslChain() != null) {

@@ -75,7 +75,7 @@ class CliErrorsTest {
     @Test
     void httpsWithoutChainIsAConfigurationError() {
         assertOneLine(run(Map.of("SCANOPY_DOCKER_PROXY", "https://proxy:2376"), "discover"), ScanopyDaemon.EXIT_USAGE,
-                "--docker-proxy=https://proxy:2376 is https:// but no CA chain is set");
+                "SCANOPY_DOCKER_PROXY=https://proxy:2376 is https:// but no CA chain is set");
     }
 
     @Test

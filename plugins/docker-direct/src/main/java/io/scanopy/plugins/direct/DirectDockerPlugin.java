@@ -48,8 +48,8 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
     public Transport transport(TargetSpec target) throws TargetConfigurationException {
         if (target.endpoint() != null) {
             return target.scheme().filter(s -> s.equals("http") || s.equals("https")).isPresent()
-                    ? Transports.forHttpUrl(target, "--docker-proxy")
-                    : fromDockerHost(target.endpoint().toString(), "endpoint", target);
+                    ? Transports.forHttpUrl(target, target.source())
+                    : fromDockerHost(target.endpoint().toString(), target.source(), target);
         }
         String dockerHost = target.environment().getOrDefault("DOCKER_HOST", "").strip();
         if (dockerHost.isEmpty()) {
