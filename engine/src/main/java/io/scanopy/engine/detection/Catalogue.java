@@ -51,13 +51,22 @@ public final class Catalogue {
     }
 
     /**
-     * @return the built-in catalogue
+     * @return the built-in catalogue (parsed once; it is immutable)
      */
     public static Catalogue builtIn() {
-        try (InputStream in = Catalogue.class.getResourceAsStream("catalogue.json")) {
-            return new Catalogue(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in catalogue.json", false));
-        } catch (IOException | CatalogueException e) {
-            throw new IllegalStateException("the built-in catalogue is broken: " + e.getMessage(), e);
+        return BuiltIn.CATALOGUE;
+    }
+
+    /** Holder: the resource is parsed on first use, once. */
+    private static final class BuiltIn {
+        static final Catalogue CATALOGUE = load();
+
+        private static Catalogue load() {
+            try (InputStream in = Catalogue.class.getResourceAsStream("catalogue.json")) {
+                return new Catalogue(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in catalogue.json", false));
+            } catch (IOException | CatalogueException e) {
+                throw new IllegalStateException("the built-in catalogue is broken: " + e.getMessage(), e);
+            }
         }
     }
 
