@@ -47,8 +47,7 @@ public final class TestImages {
                 throw new IllegalArgumentException("applet name: " + applet);
             }
         }
-        Path binary = BUSYBOX_CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
-                new IllegalStateException("No static busybox found at " + BUSYBOX_CANDIDATES + ": apt-get install -y busybox-static, or " + DockerEngineExtension.FIX));
+        Path binary = staticBusybox();
         String links = String.join(" ", applets);
         ImageFromDockerfile image = new ImageFromDockerfile(tag, false).withFileFromPath("rootfs/bin/busybox", binary);
         if (shell != null) {
@@ -59,13 +58,7 @@ public final class TestImages {
             if (shell.getFileName().toString().equals("bash")) {
                 image.withFileFromPath("rootfs/bin/bash", shell);
             }
-            for (Path lib : io.scanopy.testkit.proxy.ProxyImages.sharedLibraries(shell)) {
-                try {
-                    image.withFileFromPath("rootfs" + lib, lib.toRealPath());
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException("cannot read " + lib + " for the " + tag + " test image", e);
-                }
-            }
+            addSharedLibraries(image, shell);
         }
         image.withFileFromString("Dockerfile", "FROM scratch\nCOPY rootfs/ /\n"
                 // busybox's own shell, at build time only: the image keeps just the listed applets.
@@ -81,8 +74,7 @@ public final class TestImages {
      */
     public static synchronized String busybox() {
         if (busybox == null) {
-            Path binary = BUSYBOX_CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
-                    new IllegalStateException("No static busybox found at " + BUSYBOX_CANDIDATES + ": apt-get install -y busybox-static, or " + DockerEngineExtension.FIX));
+            Path binary = staticBusybox();
             busybox = new ImageFromDockerfile(BUSYBOX, false)
                     .withFileFromPath("busybox", binary)
                     .withDockerfileFromBuilder(b -> b.from("scratch")
@@ -92,5 +84,52 @@ public final class TestImages {
                     .get();
         }
         return busybox;
+    }
+
+    /**
+     * The static busybox from Debian's busybox-static.
+     *
+     * @return its path
+     * @throws IllegalStateException with the install command when it is missing
+     */
+    public static Path staticBusybox() {
+        return BUSYBOX_CANDIDATES.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
+                new IllegalStateException("No static busybox found at " + BUSYBOX_CANDIDATES + ": apt-get install -y busybox-static, or " + DockerEngineExtension.FIX));
+    }
+
+    /**
+     * Puts the shared libraries a host binary loads (as ldd lists them, the loader included)
+     * into an image's {@code rootfs/} context folder, each as the file itself, not a link.
+     *
+     * @param image the image being built, whose Dockerfile copies {@code rootfs/} to {@code /}
+     * @param binary the host binary
+     */
+    public static void addSharedLibraries(ImageFromDockerfile image, Path binary) {
+        for (Path library : sharedLibraries(binary)) {
+            try {
+                image.withFileFromPath("rootfs" + library, library.toRealPath());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + library + " for " + binary, e);
+            }
+        }
+    }
+
+    private static List<Path> sharedLibraries(Path binary) {
+        try {
+            Process ldd = new ProcessBuilder("ldd", binary.toString()).redirectErrorStream(true).start();
+            String out = new String(ldd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ldd.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(/\\S+)").matcher(out);
+            List<Path> libraries = new java.util.ArrayList<>();
+            while (m.find()) {
+                libraries.add(Path.of(m.group(1)));
+            }
+            return libraries;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("ldd failed on " + binary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

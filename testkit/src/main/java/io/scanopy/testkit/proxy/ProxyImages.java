@@ -2,15 +2,12 @@ package io.scanopy.testkit.proxy;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.scanopy.testkit.DockerEngineExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.scanopy.testkit.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
@@ -104,22 +101,15 @@ public final class ProxyImages {
     /** A FROM scratch image with busybox, haproxy and the libraries ldd names, plus the given files. */
     private static ProxyImage build(String name, String dockerfileTail, List<String> resources) {
         Path haproxy = Path.of("/usr/sbin/haproxy");
-        Path busybox = Path.of("/bin/busybox");
-        if (!Files.isExecutable(haproxy) || !Files.isExecutable(busybox)) {
-            throw new IllegalStateException("Building the proxy replica needs /usr/sbin/haproxy and a static /bin/busybox: apt-get install -y haproxy busybox-static, or "
+        if (!Files.isExecutable(haproxy)) {
+            throw new IllegalStateException("Building the proxy replica needs /usr/sbin/haproxy: apt-get install -y haproxy, or "
                     + DockerEngineExtension.FIX);
         }
+        Path busybox = TestImages.staticBusybox();
         ImageFromDockerfile image = new ImageFromDockerfile(name, false)
                 .withFileFromPath("rootfs/bin/busybox", busybox)
                 .withFileFromPath("rootfs/usr/sbin/haproxy", haproxy);
-        for (Path library : sharedLibraries(haproxy)) {
-            try {
-                // The file itself, not a link to it: the image has no link target.
-                image.withFileFromPath("rootfs" + library, library.toRealPath());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + library, e);
-            }
-        }
+        TestImages.addSharedLibraries(image, haproxy);
         for (String resource : resources) {
             image.withFileFromClasspath(resource, RESOURCES + resource);
         }
@@ -129,30 +119,5 @@ public final class ProxyImages {
                 RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /run /usr/local/etc/haproxy"]
                 """ + dockerfileTail);
         return new ProxyImage(image.get(), false);
-    }
-
-    /**
-     * The shared libraries a binary loads, with the dynamic loader, as ldd lists them.
-     *
-     * @param binary the binary
-     * @return the library paths
-     */
-    public static List<Path> sharedLibraries(Path binary) {
-        try {
-            Process ldd = new ProcessBuilder("ldd", binary.toString()).redirectErrorStream(true).start();
-            String out = new String(ldd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            ldd.waitFor();
-            Matcher m = Pattern.compile("(/\\S+)").matcher(out);
-            List<Path> libraries = new java.util.ArrayList<>();
-            while (m.find()) {
-                libraries.add(Path.of(m.group(1)));
-            }
-            return libraries;
-        } catch (IOException e) {
-            throw new UncheckedIOException("ldd failed on " + binary, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
