@@ -17,6 +17,8 @@ public enum DockerEndpoint {
     INSPECT_CONTAINER("inspect-container", "GET", "/containers/{id}/json"),
     /** {@code GET /networks}: networks and their subnets. */
     LIST_NETWORKS("list-networks", "GET", "/networks"),
+    /** {@code GET /events}: the stream of container and network changes the daemon follows (since SPI 1.1). */
+    EVENTS("events", "GET", "/events"),
     /** {@code POST /containers/{id}/exec}: create an exec instance for probing. */
     EXEC_CREATE("exec-create", "POST", "/containers/{id}/exec"),
     /** {@code POST /exec/{id}/start}: run the probe. */

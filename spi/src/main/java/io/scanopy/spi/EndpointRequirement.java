@@ -40,6 +40,7 @@ public record EndpointRequirement(DockerEndpoint endpoint, boolean required, Fal
             new EndpointRequirement(DockerEndpoint.LIST_CONTAINERS, true, Fallback.NONE, "List running containers"),
             new EndpointRequirement(DockerEndpoint.INSPECT_CONTAINER, false, Fallback.LIST_DATA_ONLY, "Get container details (ports, networks, config)"),
             new EndpointRequirement(DockerEndpoint.LIST_NETWORKS, false, Fallback.DERIVED_SUBNETS, "List Docker networks for subnet discovery"),
+            new EndpointRequirement(DockerEndpoint.EVENTS, false, Fallback.POLLING, "Follow container and network changes (the daemon)"),
             new EndpointRequirement(DockerEndpoint.EXEC_CREATE, false, Fallback.DETECTION_WITHOUT_EXEC, "Create exec instance for endpoint probing"),
             new EndpointRequirement(DockerEndpoint.EXEC_START, false, Fallback.DETECTION_WITHOUT_EXEC, "Start exec to probe HTTP endpoints inside containers"),
             new EndpointRequirement(DockerEndpoint.EXEC_INSPECT, false, Fallback.DETECTION_WITHOUT_EXEC, "Check exec instance status"));

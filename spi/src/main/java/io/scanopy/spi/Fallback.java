@@ -13,7 +13,9 @@ public enum Fallback {
     /** Derive each subnet from container addresses and prefix lengths. */
     DERIVED_SUBNETS("subnets are derived from container addresses and prefix lengths"),
     /** Detect services without exec, from what the Docker API shows. */
-    DETECTION_WITHOUT_EXEC("service detection uses only image, label and port rules");
+    DETECTION_WITHOUT_EXEC("service detection uses only image, label and port rules"),
+    /** Find changes by listing containers periodically instead of following events (since SPI 1.1). */
+    POLLING("changes are found by polling the container list (the daemon's --poll-interval) instead of following events");
 
     private final String effect;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.scanopy.engine.cli.ScanopyDaemon;
+import io.scanopy.cli.ScanopyDaemon;
 import io.scanopy.testkit.proxy.ProxyContainer;
 import io.scanopy.testkit.proxy.ProxyImages;
 import java.io.PrintWriter;

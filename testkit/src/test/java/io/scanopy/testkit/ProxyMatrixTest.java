@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.scanopy.engine.capability.CapabilityNegotiator;
 import io.scanopy.engine.discovery.DiscoveryEngine;
+import io.scanopy.engine.target.TargetSession;
 import io.scanopy.engine.discovery.DiscoveryOptions;
 import io.scanopy.engine.discovery.DiscoveryResult;
 import io.scanopy.engine.docker.DockerAccessException;
@@ -225,9 +225,9 @@ class ProxyMatrixTest {
             // 1. The capability report, as doctor shows it (null denied = the target cannot be negotiated at all).
             CapabilityReport capabilities = null;
             DockerAccessException connectFailure = null;
-            try (DiscoveryEngine.Connected connected = engine.connect(target)) {
-                servedBy = connected.plugin().id();
-                capabilities = CapabilityNegotiator.negotiate(connected.connection(), connected.plugin().plugin(), true).report();
+            try (TargetSession session = engine.open(target)) {
+                servedBy = session.plugin().id();
+                capabilities = session.negotiate(true).report();
             } catch (DockerAccessException e) {
                 connectFailure = e;
             }

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +36,6 @@ public final class CapabilityNegotiator {
     /** The id used for per-container and per-exec checks; no container or exec has it. */
     public static final String PROBE_ID = "scanopy-capability-probe";
     private static final int ANSWER_EXCERPT = 300;
-    private static final int PARALLEL_CHECKS = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CapabilityNegotiator() {
@@ -54,32 +52,20 @@ public final class CapabilityNegotiator {
     }
 
     /**
-     * Negotiates: {@code GET /version} unversioned, chooses the API version, then checks the
-     * other declared endpoints with that version's paths.
-     *
-     * @param connection the connection; its API version is set here
-     * @param plugin the plugin serving the target (declares endpoints, explains denials)
-     * @param checkExec whether to check the exec endpoints (only when exec is wanted)
-     * @return the report and the handshake answers
-     * @throws DockerAccessException when the target cannot be reached at all
-     */
-    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec) throws DockerAccessException {
-        return negotiate(connection, plugin, checkExec, () -> { });
-    }
-
-    /**
-     * Negotiates, running {@code afterHandshake} as soon as the API version is settled, so the
-     * caller can start work that does not wait for the other checks (discovery lists containers
-     * meanwhile).
+     * Negotiates: {@code GET /version} unversioned, chooses the API version, runs
+     * {@code afterHandshake} (so the caller can start work that does not wait for the other
+     * checks: discovery lists containers meanwhile), then checks the other declared endpoints
+     * with that version's paths, all at once.
      *
      * @param connection the connection; its API version is set here
      * @param plugin the plugin serving the target
      * @param checkExec whether to check the exec endpoints
+     * @param executor runs the independent checks at once
      * @param afterHandshake run once the version is chosen, before the other checks
      * @return the report and the handshake answers
      * @throws DockerAccessException when the target cannot be reached at all
      */
-    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec, Runnable afterHandshake)
+    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec, ExecutorService executor, Runnable afterHandshake)
             throws DockerAccessException {
         Map<DockerEndpoint, EndpointRequirement> declared = new LinkedHashMap<>();
         for (EndpointRequirement requirement : plugin.endpoints()) {
@@ -103,11 +89,6 @@ public final class CapabilityNegotiator {
 
         // The remaining checks are independent: run them at once (a round trip each, not nine in a row).
         Map<DockerEndpoint, Future<RawResponse>> answers = new LinkedHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CHECKS, r -> {
-            Thread t = new Thread(r, "capability-check");
-            t.setDaemon(true);
-            return t;
-        });
         try {
             for (EndpointRequirement requirement : declared.values()) {
                 DockerEndpoint endpoint = requirement.endpoint();
@@ -118,7 +99,7 @@ public final class CapabilityNegotiator {
                     checks.put(endpoint, new Check(endpoint, endpoint.capability(), Status.NOT_CHECKED, null, null, null, null, null));
                     continue;
                 }
-                answers.put(endpoint, pool.submit(() -> probe(connection, endpoint)));
+                answers.put(endpoint, executor.submit(() -> probe(connection, endpoint)));
             }
             JsonNode info = null;
             for (Map.Entry<DockerEndpoint, Future<RawResponse>> entry : answers.entrySet()) {
@@ -135,7 +116,7 @@ public final class CapabilityNegotiator {
             }
             return new Negotiated(new CapabilityReport(ordered), version, info);
         } finally {
-            pool.shutdownNow();
+            answers.values().forEach(f -> f.cancel(true));
         }
     }
 
@@ -161,6 +142,8 @@ public final class CapabilityNegotiator {
                     + URLEncoder.encode("{\"name\":{\"" + PROBE_ID + "\":true}}", StandardCharsets.UTF_8), null);
             case EXEC_CREATE -> connection.send("POST", path, "{\"Cmd\":[\"true\"],\"AttachStdout\":false}");
             case EXEC_START -> connection.send("POST", path, "{\"Detach\":true}");
+            // A window in the distant past: Docker answers 200 with no events and ends the answer at once.
+            case EVENTS -> connection.send("GET", path + "?since=1&until=2", null);
             default -> connection.send(endpoint.method(), path, null);
         };
     }

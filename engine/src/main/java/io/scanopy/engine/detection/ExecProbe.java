@@ -1,10 +1,7 @@
 package io.scanopy.engine.detection;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectExecResponse;
-import com.github.dockerjava.api.model.Frame;
-import java.io.ByteArrayOutputStream;
+import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.engine.docker.ExecOutput;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -13,7 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -101,13 +97,13 @@ public final class ExecProbe {
     /**
      * Probes a container.
      *
-     * @param api the Docker client
+     * @param docker the engine
      * @param containerId the container
      * @param probes what to ask for ({@link Catalogue#execProbes()}), each matching {@link Catalogue#PROBE_SPEC}
      * @param timeout how long one exec may run
      * @return what was found
      */
-    public static ProbeResult probe(DockerClient api, String containerId, List<String> probes, Duration timeout) {
+    public static ProbeResult probe(DockerConnection docker, String containerId, List<String> probes, Duration timeout) {
         for (String probe : probes) {
             if (!Catalogue.PROBE_SPEC.matcher(probe).matches()) {
                 throw new IllegalArgumentException("unsafe probe: " + probe);
@@ -116,24 +112,27 @@ public final class ExecProbe {
         String marker = "scanopy-" + HexFormat.of().formatHex(randomBytes());
         List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "scanopy-probe", marker));
         command.addAll(probes);
-        Exec first = exec(api, containerId, command, timeout);
-        if (first.failure != null && first.output.size() == 0) {
-            return ProbeResult.unavailable("exec failed: " + first.failure, 1);
+        ExecOutput first = docker.exec(containerId, command, timeout, MAX_OUTPUT);
+        if (first.failure() != null && first.output().length == 0) {
+            return ProbeResult.unavailable("exec failed: " + first.failure(), 1);
         }
         String text = first.text();
         if (!text.contains(marker + " PORTS")) {
-            if (first.exitCode != null && (first.exitCode == 126 || first.exitCode == 127) || text.contains("executable file not found")) {
-                return withoutShell(api, containerId, timeout);
+            // The exit code only tells why a probe printed nothing (no shell: 126/127); a probe
+            // that answered needs no extra round trip.
+            Long exitCode = first.timedOut() || first.execId() == null ? null : docker.execExitCode(first.execId()).orElse(null);
+            if (exitCode != null && (exitCode == 126 || exitCode == 127) || text.contains("executable file not found")) {
+                return withoutShell(docker, containerId, timeout);
             }
-            return ProbeResult.unavailable(first.timedOut ? "the probe timed out after " + timeout.toSeconds() + " s" : "the probe produced no result", 1);
+            return ProbeResult.unavailable(first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s" : "the probe produced no result", 1);
         }
-        return parse(text, marker, 1, first.timedOut ? "the probe timed out after " + timeout.toSeconds() + " s; answers so far are kept"
-                : first.truncated ? "output over " + MAX_OUTPUT + " bytes was dropped" : null);
+        return parse(text, marker, 1, first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s; answers so far are kept"
+                : first.truncated() ? "output over " + MAX_OUTPUT + " bytes was dropped" : null);
     }
 
     /** No shell: {@code cat} the proc files, so at least the listening ports are known. */
-    private static ProbeResult withoutShell(DockerClient api, String containerId, Duration timeout) {
-        Exec cat = exec(api, containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), timeout);
+    private static ProbeResult withoutShell(DockerConnection docker, String containerId, Duration timeout) {
+        ExecOutput cat = docker.exec(containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), timeout, MAX_OUTPUT);
         Set<Integer> ports = new TreeSet<>();
         for (String line : cat.text().split("\n")) {
             String[] f = line.strip().split("\\s+");
@@ -193,70 +192,4 @@ public final class ExecProbe {
         return b;
     }
 
-    private static final class Exec {
-        final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        boolean truncated;
-        boolean timedOut;
-        Long exitCode;
-        String failure;
-
-        String text() {
-            return output.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static Exec exec(DockerClient api, String containerId, List<String> command, Duration timeout) {
-        Exec result = new Exec();
-        String execId;
-        try {
-            execId = api.execCreateCmd(containerId).withCmd(command.toArray(new String[0]))
-                    .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false).exec().getId();
-        } catch (RuntimeException e) {
-            result.failure = String.valueOf(e.getMessage()).strip();
-            return result;
-        }
-        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Frame frame) {
-                synchronized (result) {
-                    byte[] payload = frame.getPayload();
-                    int room = MAX_OUTPUT - result.output.size();
-                    if (payload.length > room) {
-                        result.truncated = true;
-                    }
-                    if (room > 0) {
-                        result.output.write(payload, 0, Math.min(room, payload.length));
-                    }
-                }
-            }
-        };
-        try {
-            api.execStartCmd(execId).withDetach(false).withTty(false).exec(callback);
-            if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                result.timedOut = true;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.timedOut = true;
-        } catch (RuntimeException e) {
-            result.failure = String.valueOf(e.getMessage()).strip();
-        } finally {
-            try {
-                callback.close();
-            } catch (java.io.IOException e) {
-                // Closing the stream of a finished exec cannot fail in a way that matters.
-            }
-        }
-        // The exit code only tells why a probe printed nothing (no shell: 126/127); a probe that
-        // answered needs no extra round trip.
-        if (!result.timedOut && !result.text().contains(" PORTS")) {
-            try {
-                InspectExecResponse inspect = api.inspectExecCmd(execId).exec();
-                result.exitCode = inspect.getExitCodeLong();
-            } catch (RuntimeException e) {
-                // The exit code only refines the diagnosis.
-            }
-        }
-        return result;
-    }
 }

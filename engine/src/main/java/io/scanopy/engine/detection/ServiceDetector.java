@@ -16,13 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,13 +35,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * container id, start time and image id so unchanged containers cost no exec the next time.
  * One instance lives as long as the daemon: its cache is what makes steady state free.
  */
-public final class ServiceDetector {
+public final class ServiceDetector implements AutoCloseable {
     private final Catalogue catalogue;
     private final ServiceMatcher matcher;
     private final List<String> execProbes;
     private final List<String> paths;
     private final Map<CacheKey, List<DetectedService>> cache = new ConcurrentHashMap<>();
     private final AtomicInteger execsTotal = new AtomicInteger();
+    /** Made once: each detection runs its probe workers here, as many as its options allow. */
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "probe");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param catalogue the catalogue
@@ -100,38 +110,49 @@ public final class ServiceDetector {
         }
 
         Map<String, List<DetectedService>> services = new LinkedHashMap<>();
-        Map<String, Future<ProbeResult>> probes = new LinkedHashMap<>();
+        Map<String, CompletableFuture<ProbeResult>> probes = new LinkedHashMap<>();
+        Queue<Container> toProbe = new ConcurrentLinkedQueue<>();
         List<Container> visible = new ArrayList<>();
         int hidden = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
-            Thread t = new Thread(r, "probe");
-            t.setDaemon(true);
-            return t;
-        });
         int execs = 0;
-        try {
-            for (Container c : containers) {
-                if (ServiceMatcher.ignored(c)) {
-                    hidden++;
-                    continue;
-                }
-                visible.add(c);
-                var forced = matcher.forced(c);
-                if (forced.isPresent()) {
-                    services.put(c.id(), List.of(forced.get()));
-                    continue;
-                }
-                CacheKey key = new CacheKey(c.id(), c.started(), c.imageId());
-                List<DetectedService> cached = c.started() == null ? null : cache.get(key);
-                if (cached != null) {
-                    services.put(c.id(), cached);
-                    continue;
-                }
-                boolean running = "running".equals(c.state());
-                if (useExec && running && (options.policy() == DetectionOptions.ExecPolicy.ALWAYS || !matcher.conclusiveWithoutProbe(c))) {
-                    probes.put(c.id(), pool.submit(() -> ExecProbe.probe(connection.api(), c.id(), execProbes, options.execTimeout())));
-                }
+        for (Container c : containers) {
+            if (ServiceMatcher.ignored(c)) {
+                hidden++;
+                continue;
             }
+            visible.add(c);
+            var forced = matcher.forced(c);
+            if (forced.isPresent()) {
+                services.put(c.id(), List.of(forced.get()));
+                continue;
+            }
+            CacheKey key = new CacheKey(c.id(), c.started(), c.imageId());
+            List<DetectedService> cached = c.started() == null ? null : cache.get(key);
+            if (cached != null) {
+                services.put(c.id(), cached);
+                continue;
+            }
+            boolean running = "running".equals(c.state());
+            if (useExec && running && (options.policy() == DetectionOptions.ExecPolicy.ALWAYS || !matcher.conclusiveWithoutProbe(c))) {
+                probes.put(c.id(), new CompletableFuture<>());
+                toProbe.add(c);
+            }
+        }
+        AtomicBoolean abandoned = new AtomicBoolean();
+        for (int i = 0; i < Math.min(options.concurrency(), toProbe.size()); i++) {
+            pool.execute(() -> {
+                Container next;
+                while (!abandoned.get() && (next = toProbe.poll()) != null) {
+                    CompletableFuture<ProbeResult> future = probes.get(next.id());
+                    try {
+                        future.complete(ExecProbe.probe(connection, next.id(), execProbes, options.execTimeout()));
+                    } catch (RuntimeException e) {
+                        future.completeExceptionally(e);
+                    }
+                }
+            });
+        }
+        try {
             long deadline = System.nanoTime() + options.deadline().toNanos();
             List<String> unprobed = new ArrayList<>();
             for (Container c : visible) {
@@ -144,7 +165,6 @@ public final class ServiceDetector {
                     try {
                         result = probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     } catch (TimeoutException e) {
-                        probe.cancel(true);
                         unprobed.add(c.displayName());
                     } catch (ExecutionException e) {
                         result = ProbeResult.unavailable("probe failed: " + e.getCause(), 1);
@@ -176,7 +196,8 @@ public final class ServiceDetector {
                         + "); their services come from image, label and port rules only"));
             }
         } finally {
-            pool.shutdownNow();
+            // Past the deadline nobody waits: workers take no new container, and a probe in flight ends by its own timeout.
+            abandoned.set(true);
         }
         if (hidden > 0) {
             notes.add(new Note(Note.Level.INFO, "hidden", null, hidden + " container(s) hidden by the label " + ServiceMatcher.IGNORE_LABEL + "=true"));
@@ -187,6 +208,21 @@ public final class ServiceDetector {
             result.add(c.withServices(Objects.requireNonNullElse(services.get(c.id()), List.of())));
         }
         return new Outcome(result, notes, execs);
+    }
+
+    /** Stops the probe workers; probes in flight are abandoned (each ends by its own timeout inside the container). */
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    /**
+     * Forgets what was detected for a container (it was destroyed): the cache holds only what may still be asked for.
+     *
+     * @param containerId the container
+     */
+    public void forget(String containerId) {
+        cache.keySet().removeIf(k -> k.id().equals(containerId));
     }
 
     /** GET each catalogue path on each TCP port published on the loopback or all interfaces, from the daemon. */

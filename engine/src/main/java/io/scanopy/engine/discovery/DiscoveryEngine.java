@@ -4,33 +4,25 @@ import io.scanopy.engine.detection.Catalogue;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
-import io.scanopy.engine.docker.DockerConnection;
-import io.scanopy.engine.plugin.LoadedPlugin;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.target.TargetSession;
 import io.scanopy.spi.TargetSpec;
-import io.scanopy.spi.inventory.CapabilityReport;
 import io.scanopy.spi.inventory.DockerEngine;
 import io.scanopy.spi.inventory.Inventory;
 import io.scanopy.spi.inventory.Note;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * The engine's entry point: for each target, choose the plugin, discover, and compose one
- * inventory with one entry per Docker engine (an engine reached through several targets is one
- * entry listing every way it was reached). Targets are discovered concurrently; one failing
+ * One-shot discovery: for each target, open a {@link TargetSession}, discover, and compose one
+ * inventory ({@link InventoryComposer}). Targets are discovered concurrently; one failing
  * target never loses what the others found.
  */
 public final class DiscoveryEngine {
-    private static final int MAX_PARALLEL_TARGETS = 8;
     private final PluginRegistry plugins;
     private final ServiceDetector detector;
     private final Clock clock;
@@ -46,7 +38,7 @@ public final class DiscoveryEngine {
 
     /**
      * @param plugins the loaded plugins
-     * @param detector the service detector (keep one for the daemon's life: it caches results)
+     * @param detector the service detector (keep one for the process's life: it caches results)
      * @param clock the clock for {@link Inventory#generatedAt()}
      */
     public DiscoveryEngine(PluginRegistry plugins, ServiceDetector detector, Clock clock) {
@@ -63,25 +55,18 @@ public final class DiscoveryEngine {
     }
 
     /**
-     * The plugin that will serve a target.
+     * Opens a session on a target with the plugin that serves it.
      *
      * @param target the target
-     * @return the plugin
-     * @throws DockerAccessException when no loaded plugin serves it
+     * @return the open session (close it)
+     * @throws DockerAccessException when no plugin serves the target or it cannot be reached
      */
-    public LoadedPlugin pluginFor(TargetSpec target) throws DockerAccessException {
-        return plugins.choose(target).orElseThrow(() -> new DockerAccessException(Kind.CONFIGURATION, target.flavor() != null
-                ? "No plugin '" + target.flavor() + "' is loaded for " + target.label() + " — loaded: " + loadedIds() + " (see: scanopy-daemon plugins)"
-                : "No loaded plugin can reach " + target.label() + " — loaded: " + loadedIds() + " (see: scanopy-daemon plugins)", null));
-    }
-
-    private String loadedIds() {
-        List<String> ids = plugins.plugins().stream().map(LoadedPlugin::id).toList();
-        return ids.isEmpty() ? "none" : String.join(", ", ids);
+    public TargetSession open(TargetSpec target) throws DockerAccessException {
+        return TargetSession.open(target, plugins);
     }
 
     /**
-     * Discovers every target.
+     * Discovers every target, each in a thread of its own (a slow target holds up nobody).
      *
      * @param targets the targets, at least one
      * @param options how to discover
@@ -91,65 +76,28 @@ public final class DiscoveryEngine {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("no targets");
         }
-        List<Outcome> outcomes = new ArrayList<>();
         if (targets.size() == 1) {
-            outcomes.add(discoverOne(targets.get(0), options));
-        } else {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_PARALLEL_TARGETS, targets.size()), r -> {
-                Thread t = new Thread(r, "target");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<Outcome>> futures = new ArrayList<>();
-                for (TargetSpec target : targets) {
-                    futures.add(pool.submit(() -> discoverOne(target, options)));
-                }
-                for (int i = 0; i < targets.size(); i++) {
-                    outcomes.add(await(futures.get(i), targets.get(i)));
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            return compose(List.of(discoverOne(targets.get(0), options)));
         }
-        return compose(outcomes);
-    }
-
-    /**
-     * Opens a connection to a target with the plugin that serves it: chosen by score, then by
-     * which plugin recognises what answers there ({@link PluginRecognition}).
-     *
-     * @param target the target
-     * @return the plugin and the open connection (close it)
-     * @throws DockerAccessException when no plugin serves the target or it cannot be reached
-     */
-    public Connected connect(TargetSpec target) throws DockerAccessException {
-        LoadedPlugin chosen = pluginFor(target);
-        DockerConnection connection = TargetDiscovery.connect(target, chosen);
+        ExecutorService pool = Executors.newFixedThreadPool(targets.size(), r -> {
+            Thread t = new Thread(r, "target");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            return new Connected(PluginRecognition.refine(target, chosen, connection, plugins), connection);
-        } catch (DockerAccessException | RuntimeException e) {
-            connection.close();
-            throw e;
-        }
-    }
-
-    /**
-     * A target's plugin and an open connection to it.
-     *
-     * @param plugin the plugin serving the target
-     * @param connection the connection
-     */
-    public record Connected(LoadedPlugin plugin, DockerConnection connection) implements AutoCloseable {
-        @Override
-        public void close() {
-            connection.close();
+            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+            for (TargetSpec target : targets) {
+                futures.add(CompletableFuture.supplyAsync(() -> discoverOne(target, options), pool));
+            }
+            return compose(futures.stream().map(CompletableFuture::join).toList());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
     private Outcome discoverOne(TargetSpec target, DiscoveryOptions options) {
-        try (Connected connected = connect(target)) {
-            return new Outcome(target, TargetDiscovery.discover(target, connected.plugin(), connected.connection(), options, detector), null);
+        try (TargetSession session = open(target)) {
+            return new Outcome(target, session.discover(options, detector), null);
         } catch (DockerAccessException e) {
             return new Outcome(target, null, e);
         } catch (RuntimeException e) {
@@ -157,49 +105,19 @@ public final class DiscoveryEngine {
         }
     }
 
-    private static Outcome await(Future<Outcome> future, TargetSpec target) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(target, null, new DockerAccessException(Kind.OTHER, "Discovery of " + target.label() + " was interrupted", e));
-        } catch (ExecutionException e) {
-            return new Outcome(target, null, new DockerAccessException(Kind.OTHER, "Discovery of " + target.label() + " failed: " + e.getCause(), e.getCause()));
-        }
-    }
-
     private DiscoveryResult compose(List<Outcome> outcomes) {
-        Map<String, DockerEngine> engines = new LinkedHashMap<>();
+        List<DockerEngine> engines = new ArrayList<>();
         List<TargetFailure> failures = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             if (outcome.error() != null) {
                 failures.add(new TargetFailure(outcome.target(), outcome.error()));
                 notes.add(new Note(Note.Level.ERROR, "target-failed", outcome.target().label(), outcome.error().getMessage()));
-                continue;
+            } else {
+                engines.add(outcome.engine());
             }
-            engines.merge(outcome.engine().id(), outcome.engine(), DiscoveryEngine::sameEngine);
         }
-        List<DockerEngine> sorted = new ArrayList<>(engines.values());
-        sorted.sort(Comparator.comparing(DockerEngine::id));
-        return new DiscoveryResult(new Inventory(Inventory.SCHEMA_VERSION, clock.instant(), sorted, notes), failures);
-    }
-
-    /**
-     * The same engine reached twice: keep the description from the target that was allowed
-     * more (the first on a tie), and record every way in.
-     */
-    private static DockerEngine sameEngine(DockerEngine first, DockerEngine second) {
-        DockerEngine kept = allowedCount(second) > allowedCount(first) ? second : first;
-        List<DockerEngine.Reach> reaches = new ArrayList<>(first.reachedVia());
-        reaches.addAll(second.reachedVia());
-        reaches.sort(Comparator.comparing(DockerEngine.Reach::target).thenComparing(DockerEngine.Reach::plugin));
-        return new DockerEngine(kept.id(), kept.name(), kept.version(), kept.apiVersion(), kept.os(), reaches,
-                kept.capabilities(), kept.containers(), kept.networks(), kept.notes());
-    }
-
-    private static long allowedCount(DockerEngine engine) {
-        return engine.capabilities().checks().stream().filter(c -> c.status() == CapabilityReport.Status.ALLOWED).count();
+        return new DiscoveryResult(InventoryComposer.compose(engines, notes, clock.instant()), failures);
     }
 
     private record Outcome(TargetSpec target, DockerEngine engine, DockerAccessException error) {

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Maps Docker's network list, or derives networks from container attachments when it is denied. */
-final class NetworkMapper {
-    static final Comparator<Network> ORDER = Comparator.comparing(Network::name)
+/** Derives networks from container attachments, for when Docker's network list is denied. */
+public final class NetworkMapper {
+    private static final Comparator<Network> ORDER = Comparator.comparing(Network::name)
             .thenComparing(n -> n.id() == null ? "" : n.id());
     private static final Comparator<Subnet> SUBNET_ORDER = Comparator.comparing(Subnet::cidr)
             .thenComparing(s -> s.gateway() == null ? "" : s.gateway());
@@ -23,29 +23,11 @@ final class NetworkMapper {
     private NetworkMapper() {
     }
 
-    static List<Network> fromDocker(List<com.github.dockerjava.api.model.Network> networks) {
-        List<Network> result = new ArrayList<>();
-        for (com.github.dockerjava.api.model.Network n : networks) {
-            List<Subnet> subnets = new ArrayList<>();
-            if (n.getIpam() != null && n.getIpam().getConfig() != null) {
-                for (com.github.dockerjava.api.model.Network.Ipam.Config c : n.getIpam().getConfig()) {
-                    if (c.getSubnet() != null && !c.getSubnet().isEmpty()) {
-                        subnets.add(new Subnet(c.getSubnet(), c.getGateway() == null || c.getGateway().isEmpty() ? null : c.getGateway(), false));
-                    }
-                }
-            }
-            subnets.sort(SUBNET_ORDER);
-            result.add(new Network(n.getId(), n.getName(), n.getDriver(), n.getScope(), n.getInternal(), subnets));
-        }
-        result.sort(ORDER);
-        return result;
-    }
-
     /**
      * Networks as far as the containers show them: each attachment's address and prefix length
      * give its subnet (marked derived); driver, scope and internal stay unknown.
      */
-    static List<Network> deriveFrom(List<Container> containers) {
+    public static List<Network> deriveFrom(List<Container> containers) {
         Map<String, String> ids = new TreeMap<>();
         Map<String, TreeSet<Subnet>> subnets = new TreeMap<>();
         for (Container container : containers) {

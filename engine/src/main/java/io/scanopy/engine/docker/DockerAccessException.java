@@ -4,7 +4,7 @@ package io.scanopy.engine.docker;
  * The Docker API of a target cannot be used. The message is one actionable line for the user;
  * {@link #kind()} says what went wrong, for exit codes, reports and tests.
  */
-public final class DockerAccessException extends Exception {
+public class DockerAccessException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong. */

@@ -1,6 +1,9 @@
 package io.scanopy.engine.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -13,18 +16,29 @@ import io.scanopy.engine.docker.ApiVersions.ApiVersion;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.Transport;
+import io.scanopy.spi.inventory.Container;
+import io.scanopy.spi.inventory.Network;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
- * One connection to a Docker API through docker-java's httpclient5 transport: raw requests
- * (for capability checks and the version handshake, where status, content type and body
- * matter) and a typed {@link DockerClient} that uses the negotiated API version.
+ * The one facade in front of a Docker API: docker-java (with its httpclient5 transport) stays
+ * behind it, and everything it returns is our own model. Raw requests serve the capability
+ * checks and the version handshake (where status, content type and body matter); typed calls
+ * list, inspect, exec and stream events at the negotiated API version. One instance holds one
+ * connection pool for a target's life; the event stream has a client of its own because it
+ * must never time out while Docker has nothing to say.
  */
 public final class DockerConnection implements AutoCloseable {
     /** Bodies of raw answers are cut to this many characters. */
@@ -33,15 +47,32 @@ public final class DockerConnection implements AutoCloseable {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_CONNECTIONS = 32;
 
+    /** The event stream waits as long as Docker is silent; liveness is checked separately ({@code /_ping}). */
+    private static final Duration EVENTS_READ_TIMEOUT = Duration.ofDays(365);
+
     private final Transport transport;
+    private final URI dockerHost;
+    private final SSLConfig sslConfig;
     private final DockerHttpClient http;
     private volatile ApiVersion apiVersion;
     private volatile DockerClient api;
 
-    private DockerConnection(Transport transport, DockerHttpClient http) {
+    private DockerConnection(Transport transport, URI dockerHost, SSLConfig sslConfig) {
         this.transport = transport;
-        this.http = http;
+        this.dockerHost = dockerHost;
+        this.sslConfig = sslConfig;
+        this.http = httpClient(dockerHost, sslConfig, MAX_CONNECTIONS, RESPONSE_TIMEOUT);
         this.api = typedClient(null);
+    }
+
+    private static DockerHttpClient httpClient(URI dockerHost, SSLConfig sslConfig, int maxConnections, Duration responseTimeout) {
+        return new ApacheDockerHttpClient.Builder()
+                .dockerHost(dockerHost)
+                .sslConfig(sslConfig)
+                .maxConnections(maxConnections)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .responseTimeout(responseTimeout)
+                .build();
     }
 
     /**
@@ -71,15 +102,7 @@ public final class DockerConnection implements AutoCloseable {
             throw new IllegalArgumentException("unknown transport " + transport);
         }
         SSLContext context = ssl;
-        SSLConfig sslConfig = context == null ? null : () -> context;
-        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(dockerHost)
-                .sslConfig(sslConfig)
-                .maxConnections(MAX_CONNECTIONS)
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .responseTimeout(RESPONSE_TIMEOUT)
-                .build();
-        return new DockerConnection(transport, http);
+        return new DockerConnection(transport, dockerHost, context == null ? null : () -> context);
     }
 
     private static String hostForUri(String host) {
@@ -111,10 +134,181 @@ public final class DockerConnection implements AutoCloseable {
     }
 
     /**
-     * @return the typed client, at the API version in use
+     * Lists containers.
+     *
+     * @param all include stopped containers
+     * @return the containers as the list shows them ({@link Container.Detail#LIST_ONLY})
+     * @throws DockerAccessException when the request fails
      */
-    public DockerClient api() {
-        return api;
+    public List<Container> listContainers(boolean all) throws DockerAccessException {
+        try {
+            return api.listContainersCmd().withShowAll(all).exec().stream().map(DockerMapping::fromList).toList();
+        } catch (RuntimeException e) {
+            throw describeFailure(e);
+        }
+    }
+
+    /**
+     * Inspects one container.
+     *
+     * @param id the container id or name
+     * @return the container from its inspection, or empty when Docker says it does not exist
+     * @throws DockerAccessException when the request fails otherwise
+     */
+    public Optional<Container> inspectContainer(String id) throws DockerAccessException {
+        try {
+            return Optional.of(DockerMapping.fromInspection(api.inspectContainerCmd(id).exec()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw describeFailure(e);
+        }
+    }
+
+    /**
+     * Lists networks.
+     *
+     * @return the networks, ordered by name
+     * @throws DockerAccessException when the request fails
+     */
+    public List<Network> listNetworks() throws DockerAccessException {
+        try {
+            return DockerMapping.networks(api.listNetworksCmd().exec());
+        } catch (RuntimeException e) {
+            throw describeFailure(e);
+        }
+    }
+
+    /**
+     * Inspects one network.
+     *
+     * @param id the network id
+     * @return the network, or empty when Docker says it does not exist
+     * @throws DockerAccessException when the request fails otherwise
+     */
+    public Optional<Network> inspectNetwork(String id) throws DockerAccessException {
+        try {
+            return Optional.of(DockerMapping.network(api.inspectNetworkCmd().withNetworkId(id).exec()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw describeFailure(e);
+        }
+    }
+
+    /**
+     * Runs one command in a container (no stdin, no TTY) and collects its output, bounded.
+     * The command is fixed by the caller: nothing from the container may be put in it.
+     *
+     * @param containerId the container
+     * @param command the command and its arguments
+     * @param timeout how long to wait for it
+     * @param maxOutput bytes kept at most; the rest is dropped and {@link ExecOutput#truncated()} says so
+     * @return what the command printed, and whether it finished in time
+     */
+    public ExecOutput exec(String containerId, List<String> command, Duration timeout, int maxOutput) {
+        String execId;
+        try {
+            execId = api.execCreateCmd(containerId).withCmd(command.toArray(new String[0]))
+                    .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false).exec().getId();
+        } catch (RuntimeException e) {
+            return ExecOutput.failed(String.valueOf(e.getMessage()).strip());
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        boolean[] truncated = {false};
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                synchronized (output) {
+                    byte[] payload = frame.getPayload();
+                    int room = maxOutput - output.size();
+                    if (payload.length > room) {
+                        truncated[0] = true;
+                    }
+                    if (room > 0) {
+                        output.write(payload, 0, Math.min(room, payload.length));
+                    }
+                }
+            }
+        };
+        boolean timedOut = false;
+        String failure = null;
+        try {
+            api.execStartCmd(execId).withDetach(false).withTty(false).exec(callback);
+            timedOut = !callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            timedOut = true;
+        } catch (RuntimeException e) {
+            failure = String.valueOf(e.getMessage()).strip();
+        } finally {
+            try {
+                callback.close();
+            } catch (IOException e) {
+                // Closing the stream of a finished exec cannot fail in a way that matters.
+            }
+        }
+        synchronized (output) {
+            return new ExecOutput(execId, output.toByteArray(), truncated[0], timedOut, failure);
+        }
+    }
+
+    /**
+     * The exit code of a finished exec.
+     *
+     * @param execId the exec instance
+     * @return its exit code, or empty when it cannot be read
+     */
+    public Optional<Long> execExitCode(String execId) {
+        try {
+            return Optional.ofNullable(api.inspectExecCmd(execId).exec().getExitCodeLong());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Opens {@code GET /events} for containers and networks. The stream has no read deadline:
+     * Docker sends nothing while nothing happens, so the caller checks liveness itself.
+     *
+     * @param since replay events from this time (Docker keeps a bounded backlog), or null for new ones only
+     * @return the open stream (close it to stop reading)
+     * @throws DockerAccessException when the request is refused or fails
+     */
+    public EventStream events(Instant since) throws DockerAccessException {
+        StringBuilder path = new StringBuilder(path(DockerEndpoint.EVENTS, null)).append("?filters=")
+                .append(URLEncoder.encode("{\"type\":[\"container\",\"network\"]}", StandardCharsets.UTF_8));
+        if (since != null) {
+            path.append("&since=").append(since.getEpochSecond()).append('.').append(String.format("%09d", since.getNano()));
+        }
+        DockerHttpClient client = httpClient(dockerHost, sslConfig, 1, EVENTS_READ_TIMEOUT);
+        DockerHttpClient.Response response = null;
+        try {
+            response = client.execute(DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path.toString()).build());
+            if (response.getStatusCode() != 200) {
+                String body = readBounded(response.getBody());
+                String contentType = Objects.requireNonNullElse(response.getHeader("Content-Type"), "");
+                throw new EventsRefusedException(new RawResponse("GET", path.toString(), response.getStatusCode(), contentType, body));
+            }
+            return new EventStream(client, response);
+        } catch (EventsRefusedException e) {
+            closeQuietly(response, client);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(response, client);
+            throw describeFailure(e);
+        }
+    }
+
+    private static void closeQuietly(DockerHttpClient.Response response, DockerHttpClient client) {
+        if (response != null) {
+            response.close();
+        }
+        try {
+            client.close();
+        } catch (IOException e) {
+            // Gone either way.
+        }
     }
 
     /**
@@ -166,7 +360,7 @@ public final class DockerConnection implements AutoCloseable {
         return ConnectionErrors.map(failure, transport);
     }
 
-    private static String readBounded(InputStream body) throws IOException {
+    static String readBounded(InputStream body) throws IOException {
         if (body == null) {
             return "";
         }

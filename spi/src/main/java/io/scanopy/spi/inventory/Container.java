@@ -22,6 +22,9 @@ import java.util.Map;
  * @param networks network attachments, ordered by network name
  * @param services services detected in the container (empty until detection runs)
  * @param detail where the details came from: {@link Detail#INSPECT} or {@link Detail#LIST_ONLY}
+ * @param stale true while the daemon cannot reach the container's engine: the record is the
+ *     last one seen, kept rather than dropped; null when current (since SPI 1.1)
+ * @param lastSeen with {@code stale}, when the container was last confirmed; otherwise null (since SPI 1.1)
  */
 public record Container(
         String id,
@@ -38,7 +41,9 @@ public record Container(
         List<Port> ports,
         List<NetworkAttachment> networks,
         List<DetectedService> services,
-        Detail detail) {
+        Detail detail,
+        Boolean stale,
+        Instant lastSeen) {
 
     /** Copies the collections. */
     public Container {
@@ -50,13 +55,48 @@ public record Container(
     }
 
     /**
+     * A current container (neither stale nor with a last-seen time): the SPI 1.0 form.
+     *
+     * @param id the full container id
+     * @param names the names without the leading slash
+     * @param image the image reference
+     * @param imageId the image id
+     * @param state the state
+     * @param status Docker's status line
+     * @param created when it was created
+     * @param started when it last started, or null
+     * @param labels all labels
+     * @param compose the compose project and service, or null
+     * @param command the command line, or null
+     * @param ports ports
+     * @param networks network attachments
+     * @param services detected services
+     * @param detail where the details came from
+     */
+    public Container(String id, List<String> names, String image, String imageId, String state, String status, Instant created, Instant started,
+                     Map<String, String> labels, Compose compose, String command, List<Port> ports, List<NetworkAttachment> networks,
+                     List<DetectedService> services, Detail detail) {
+        this(id, names, image, imageId, state, status, created, started, labels, compose, command, ports, networks, services, detail, null, null);
+    }
+
+    /**
      * A copy with the detected services.
      *
      * @param detected the services
      * @return the copy
      */
     public Container withServices(List<DetectedService> detected) {
-        return new Container(id, names, image, imageId, state, status, created, started, labels, compose, command, ports, networks, detected, detail);
+        return new Container(id, names, image, imageId, state, status, created, started, labels, compose, command, ports, networks, detected, detail, stale, lastSeen);
+    }
+
+    /**
+     * A copy marked stale: the engine cannot be reached, this is the last record seen.
+     *
+     * @param seen when the container was last confirmed
+     * @return the copy
+     */
+    public Container asStale(Instant seen) {
+        return new Container(id, names, image, imageId, state, status, created, started, labels, compose, command, ports, networks, services, detail, Boolean.TRUE, seen);
     }
 
 

@@ -1,4 +1,4 @@
-package io.scanopy.engine.cli;
+package io.scanopy.cli;
 
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.docker.DockerAccessException;

@@ -1,10 +1,10 @@
-package io.scanopy.engine.cli;
+package io.scanopy.cli;
 
-import io.scanopy.engine.capability.CapabilityNegotiator;
 import io.scanopy.engine.config.DaemonSettings;
 import io.scanopy.engine.discovery.DiscoveryEngine;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.target.TargetSession;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.EndpointRequirement;
 import io.scanopy.spi.TargetSpec;
@@ -46,16 +46,19 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
     }
 
     private boolean check(DiscoveryEngine engine, TargetSpec target, PrintWriter out) {
-        try (DiscoveryEngine.Connected connected = engine.connect(target)) {
-            out.println("  plugin:     " + connected.plugin().id() + (target.flavor() == null ? "" : " (forced)"));
-            out.println("  address:    " + connected.connection().transport().describe());
-            CapabilityReport report = CapabilityNegotiator.negotiate(connected.connection(), connected.plugin().plugin(), !noExec).report();
-            out.println("  API:        " + connected.connection().apiVersion().map(v -> "v" + v).orElse("unversioned paths"));
+        try (TargetSession session = engine.open(target)) {
+            out.println("  plugin:     " + session.plugin().id() + (target.flavor() == null ? "" : " (forced)"));
+            for (String reason : session.selectionReasons()) {
+                out.println("              " + reason);
+            }
+            out.println("  address:    " + session.docker().transport().describe());
+            CapabilityReport report = session.negotiate(!noExec).report();
+            out.println("  API:        " + session.docker().apiVersion().map(v -> "v" + v).orElse("unversioned paths"));
             out.println();
             out.printf("  %-30s %-12s %-5s %-10s %s%n", "ENDPOINT", "STATUS", "HTTP", "DENIED BY", "FALLBACK IN USE");
             boolean requiredMissing = false;
             for (Check c : report.checks()) {
-                EndpointRequirement requirement = connected.plugin().plugin().endpoints().stream()
+                EndpointRequirement requirement = session.plugin().plugin().endpoints().stream()
                         .filter(r -> r.endpoint() == c.endpoint()).findFirst().orElse(null);
                 boolean required = requirement != null && requirement.required();
                 requiredMissing |= required && c.status() == Status.DENIED;

@@ -1,4 +1,4 @@
-package io.scanopy.engine.cli;
+package io.scanopy.cli;
 
 import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DockerEngine;

@@ -1,4 +1,4 @@
-package io.scanopy.engine.cli;
+package io.scanopy.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,7 +95,7 @@ class CliErrorsTest {
         for (String[] args : new String[][] {{"--version"}, {"discover", "--version"}, {"plugins", "--version"}}) {
             Run run = run(Map.of(), args);
             assertEquals(0, run.code());
-            assertTrue(run.out().matches("scanopy-daemon \\S+ \\(plugin SPI 1\\.0\\.0\\)\\s*"), run.out());
+            assertTrue(run.out().matches("scanopy-daemon \\S+ \\(plugin SPI " + java.util.regex.Pattern.quote(io.scanopy.spi.SpiVersion.CURRENT) + "\\)\\s*"), run.out());
         }
     }
 

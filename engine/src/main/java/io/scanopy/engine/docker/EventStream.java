@@ -1,0 +1,78 @@
+package io.scanopy.engine.docker;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.transport.DockerHttpClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An open {@code GET /events} stream: Docker writes one JSON object per event and never ends
+ * the answer by itself. {@link #next()} blocks until an event arrives; {@link #close()} from
+ * another thread ends a blocked read (the request is aborted).
+ */
+public final class EventStream implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DockerHttpClient client;
+    private final DockerHttpClient.Response response;
+    private final JsonParser parser;
+    private volatile boolean closed;
+
+    EventStream(DockerHttpClient client, DockerHttpClient.Response response) throws IOException {
+        this.client = client;
+        this.response = response;
+        InputStream body = response.getBody();
+        this.parser = JSON.getFactory().createParser(body);
+    }
+
+    /**
+     * Reads the next event.
+     *
+     * @return the event, or null when the stream ended (Docker or a proxy closed it, or {@link #close()})
+     * @throws IOException when reading fails (the connection broke)
+     */
+    public DockerEvent next() throws IOException {
+        while (!closed) {
+            JsonNode node;
+            try {
+                node = parser.readValueAsTree();
+            } catch (IOException e) {
+                if (closed) {
+                    return null;
+                }
+                throw e;
+            }
+            if (node == null) {
+                return null;
+            }
+            if (!node.isObject()) {
+                continue;
+            }
+            JsonNode actor = node.path("Actor");
+            Map<String, String> attributes = new LinkedHashMap<>();
+            actor.path("Attributes").fields().forEachRemaining(f -> attributes.put(f.getKey(), f.getValue().asText()));
+            String id = actor.path("ID").asText(node.path("id").asText(null));
+            long nanos = node.path("timeNano").asLong(0);
+            Instant time = nanos > 0 ? Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)
+                    : Instant.ofEpochSecond(node.path("time").asLong(0));
+            return new DockerEvent(node.path("Type").asText(""), node.path("Action").asText(node.path("status").asText("")), id, attributes, time);
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        response.close();
+        try {
+            client.close();
+        } catch (IOException e) {
+            // Gone either way.
+        }
+    }
+}

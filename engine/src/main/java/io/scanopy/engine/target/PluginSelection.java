@@ -1,0 +1,130 @@
+package io.scanopy.engine.target;
+
+import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.docker.DockerAccessException.Kind;
+import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.engine.docker.RawResponse;
+import io.scanopy.engine.plugin.LoadedPlugin;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.spi.Denial;
+import io.scanopy.spi.DockerAccessPlugin;
+import io.scanopy.spi.TargetConfigurationException;
+import io.scanopy.spi.TargetSpec;
+import io.scanopy.spi.Transport;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Which plugin serves a target, decided once per session in two explicit steps. First every
+ * loaded plugin is asked how well it matches the target ({@link DockerAccessPlugin#matchScore});
+ * the best one builds the transport. Then, when other plugins would reach the same address the
+ * same way, what answers there decides: the engine asks for a path no proxy allows and Docker
+ * does not serve ({@value #PROBE_PATH}) — Tecnativa answers its HTML 403, wollomatic its
+ * plain-text 403/405, Docker a JSON 404 — and the plugin that recognises the answer serves the
+ * target. The reasons are kept for {@code doctor}.
+ */
+public final class PluginSelection {
+    /** The path of the flavour probe. */
+    public static final String PROBE_PATH = "/scanopy-flavor-probe";
+
+    private PluginSelection() {
+    }
+
+    /**
+     * The plugin chosen by score, with the transport it builds for the target.
+     *
+     * @param plugin the plugin
+     * @param transport its transport for the target
+     */
+    record ByScore(LoadedPlugin plugin, Transport transport) {
+    }
+
+    /**
+     * The outcome of selection.
+     *
+     * @param plugin the plugin serving the target
+     * @param reasons how it was chosen, one line each, for {@code doctor}
+     */
+    public record Selected(LoadedPlugin plugin, List<String> reasons) {
+        /** Copies the list. */
+        public Selected {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    /**
+     * Step one: the best-scoring plugin (or the forced flavour) and its transport.
+     *
+     * @param target the target
+     * @param registry the loaded plugins
+     * @return the plugin and its transport
+     * @throws DockerAccessException when no plugin serves the target or its settings are unusable
+     */
+    static ByScore byScore(TargetSpec target, PluginRegistry registry) throws DockerAccessException {
+        LoadedPlugin chosen = registry.choose(target).orElseThrow(() -> new DockerAccessException(Kind.CONFIGURATION, target.flavor() != null
+                ? "No plugin '" + target.flavor() + "' is loaded for " + target.label() + " — loaded: " + loadedIds(registry) + " (see: scanopy-daemon plugins)"
+                : "No loaded plugin can reach " + target.label() + " — loaded: " + loadedIds(registry) + " (see: scanopy-daemon plugins)", null));
+        try {
+            return new ByScore(chosen, chosen.plugin().transport(target));
+        } catch (TargetConfigurationException e) {
+            throw new DockerAccessException(Kind.CONFIGURATION, e.getMessage(), e);
+        }
+    }
+
+    private static String loadedIds(PluginRegistry registry) {
+        List<String> ids = registry.plugins().stream().map(LoadedPlugin::id).toList();
+        return ids.isEmpty() ? "none" : String.join(", ", ids);
+    }
+
+    /**
+     * Step two: let the answer at the target decide among the plugins that reach it the same way.
+     *
+     * @param target the target (a forced flavour is respected: no probe is sent)
+     * @param byScore the result of step one
+     * @param connection an open connection made with that transport
+     * @param registry all loaded plugins
+     * @return the plugin serving the target and why
+     * @throws DockerAccessException when the target cannot be reached
+     */
+    static Selected recognise(TargetSpec target, ByScore byScore, DockerConnection connection, PluginRegistry registry) throws DockerAccessException {
+        List<String> reasons = new ArrayList<>();
+        LoadedPlugin chosen = byScore.plugin();
+        if (target.flavor() != null) {
+            reasons.add("forced by the flavour setting (" + target.flavor() + ")");
+            return new Selected(chosen, reasons);
+        }
+        reasons.add("best match for " + target.label() + ": " + chosen.id() + " (score " + chosen.plugin().matchScore(target) + ")");
+        List<LoadedPlugin> candidates = new ArrayList<>();
+        for (LoadedPlugin p : registry.plugins()) {
+            if (p == chosen || p.plugin().matchScore(target) > DockerAccessPlugin.NOT_APPLICABLE && sameTransport(p, target, byScore.transport())) {
+                candidates.add(p);
+            }
+        }
+        if (candidates.size() < 2) {
+            reasons.add("no other plugin reaches " + byScore.transport().describe() + " this way: no flavour probe sent");
+            return new Selected(chosen, reasons);
+        }
+        RawResponse answer = connection.send("GET", PROBE_PATH, null);
+        Denial denial = new Denial(null, "GET", PROBE_PATH, answer.status(), answer.contentType(), answer.body());
+        String seen = "GET " + PROBE_PATH + " answered HTTP " + answer.status() + (answer.contentType().isEmpty() ? "" : " " + answer.contentType());
+        LoadedPlugin recognised = candidates.stream()
+                .filter(p -> p.plugin().recognises(denial))
+                .max(Comparator.<LoadedPlugin>comparingInt(p -> p.plugin().matchScore(target)).thenComparing(LoadedPlugin::id, Comparator.reverseOrder()))
+                .orElse(null);
+        if (recognised == null) {
+            reasons.add(seen + ", which no plugin recognises as its proxy's refusal: " + chosen.id() + " stays");
+            return new Selected(chosen, reasons);
+        }
+        reasons.add(seen + ", recognised by " + recognised.id());
+        return new Selected(recognised, reasons);
+    }
+
+    private static boolean sameTransport(LoadedPlugin plugin, TargetSpec target, Transport transport) {
+        try {
+            return transport.equals(plugin.plugin().transport(target));
+        } catch (TargetConfigurationException | RuntimeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.scanopy.engine.target;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scanopy.engine.capability.CapabilityNegotiator;
+import io.scanopy.engine.capability.CapabilityNegotiator.Negotiated;
+import io.scanopy.engine.detection.ServiceDetector;
+import io.scanopy.engine.discovery.DiscoveryOptions;
+import io.scanopy.engine.discovery.NetworkMapper;
+import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.docker.DockerAccessException.Kind;
+import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.engine.plugin.LoadedPlugin;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.spi.DockerEndpoint;
+import io.scanopy.spi.TargetSpec;
+import io.scanopy.spi.inventory.CapabilityReport;
+import io.scanopy.spi.inventory.CapabilityReport.Check;
+import io.scanopy.spi.inventory.CapabilityReport.Status;
+import io.scanopy.spi.inventory.Container;
+import io.scanopy.spi.inventory.DockerEngine;
+import io.scanopy.spi.inventory.Network;
+import io.scanopy.spi.inventory.Note;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured target, opened once: the plugin that serves it (chosen in one explicit step,
+ * {@link PluginSelection}), the transport it built, the connection pool to its Docker API, the
+ * negotiated API version and capability report, and the threads its requests run on. One-shot
+ * discovery, {@code doctor}, the daemon and the benchmark all work through it.
+ */
+public final class TargetSession implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TargetSession.class);
+    /** Containers by name, then id: the inventory's order. */
+    public static final Comparator<Container> CONTAINER_ORDER = Comparator.comparing(Container::displayName).thenComparing(Container::id);
+    /** Requests in flight per target: capability checks and inspections share them. */
+    private static final int THREADS = 8;
+
+    private final TargetSpec target;
+    private final PluginSelection.Selected selected;
+    private final DockerConnection docker;
+    private final ExecutorService executor;
+    private volatile Negotiated negotiated;
+
+    private TargetSession(TargetSpec target, PluginSelection.Selected selected, DockerConnection docker) {
+        this.target = target;
+        this.selected = selected;
+        this.docker = docker;
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "target-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens a target: chooses its plugin, builds the transport and connects (the flavour probe
+     * is the only request sent here).
+     *
+     * @param target the target
+     * @param plugins the loaded plugins
+     * @return the open session (close it)
+     * @throws DockerAccessException when no plugin serves the target, its settings are unusable or it cannot be reached
+     */
+    public static TargetSession open(TargetSpec target, PluginRegistry plugins) throws DockerAccessException {
+        PluginSelection.ByScore byScore = PluginSelection.byScore(target, plugins);
+        DockerConnection docker = DockerConnection.open(byScore.transport());
+        try {
+            return new TargetSession(target, PluginSelection.recognise(target, byScore, docker, plugins), docker);
+        } catch (DockerAccessException | RuntimeException e) {
+            docker.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @return the target
+     */
+    public TargetSpec target() {
+        return target;
+    }
+
+    /**
+     * @return the plugin serving the target
+     */
+    public LoadedPlugin plugin() {
+        return selected.plugin();
+    }
+
+    /**
+     * @return how the plugin was chosen, one line each
+     */
+    public List<String> selectionReasons() {
+        return selected.reasons();
+    }
+
+    /**
+     * @return the Docker API of this target
+     */
+    public DockerConnection docker() {
+        return docker;
+    }
+
+    /**
+     * @return the last negotiation, or empty before the first
+     */
+    public Optional<Negotiated> negotiated() {
+        return Optional.ofNullable(negotiated);
+    }
+
+    /**
+     * Settles the API version and checks every endpoint the plugin declares (again, when called
+     * again: after a reconnect the proxy may allow something else).
+     *
+     * @param checkExec whether the exec endpoints are worth checking
+     * @return the report and the handshake answers
+     * @throws DockerAccessException when the target cannot be reached
+     */
+    public Negotiated negotiate(boolean checkExec) throws DockerAccessException {
+        return negotiate(checkExec, () -> { });
+    }
+
+    private Negotiated negotiate(boolean checkExec, Runnable afterHandshake) throws DockerAccessException {
+        Negotiated result = CapabilityNegotiator.negotiate(docker, plugin().plugin(), checkExec, executor, afterHandshake);
+        negotiated = result;
+        return result;
+    }
+
+    /**
+     * Negotiates, then discovers the whole target.
+     *
+     * @param options how to discover
+     * @param detector the service detector, or null for none
+     * @return the engine behind the target, with what runs on it
+     * @throws DockerAccessException when the target cannot be reached or containers cannot be listed
+     */
+    public DockerEngine discover(DiscoveryOptions options, ServiceDetector detector) throws DockerAccessException {
+        // The list is needed whatever else is allowed: ask for it while the other endpoints are checked.
+        AtomicReference<Future<List<Container>>> listing = new AtomicReference<>();
+        Negotiated result = negotiate(options.wantExec(),
+                () -> listing.set(executor.submit(() -> docker.listContainers(options.includeStopped()))));
+        CapabilityReport report = result.report();
+        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
+        if (list == null || list.status() == Status.DENIED) {
+            listing.get().cancel(true);
+            throw listDenied(list);
+        }
+        List<Note> notes = new ArrayList<>(degradations(report));
+        List<Container> listed = await(listing.get());
+        List<Container> containers = new ArrayList<>(report.allows(DockerEndpoint.INSPECT_CONTAINER) ? inspectAll(listed, notes) : listed);
+        containers.sort(CONTAINER_ORDER);
+        List<Network> networks = networks(report, containers, notes);
+        if (detector != null && options.detection() != null) {
+            ServiceDetector.Outcome detected = detector.detect(docker, containers, options.detection(), execDenial(report));
+            containers = detected.containers();
+            notes.addAll(detected.notes());
+        }
+        log.debug("Discovered {} containers and {} networks on {}", containers.size(), networks.size(), target.label());
+        return describeEngine(containers, networks, notes);
+    }
+
+    private DockerAccessException listDenied(Check list) {
+        String why = list == null ? "the plugin " + plugin().id() + " does not declare GET /containers/json" : list.remediation();
+        return new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — " + why, null);
+    }
+
+    private <T> T await(Future<T> future) throws DockerAccessException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DockerAccessException dae) {
+                throw dae;
+            }
+            throw docker.describeFailure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DockerAccessException(Kind.OTHER, "discovery of " + target.label() + " was interrupted", e);
+        }
+    }
+
+    /**
+     * The networks: Docker's list where allowed, otherwise derived from the containers' addresses.
+     *
+     * @param report the capability report
+     * @param containers the containers
+     * @param notes where to note a failure
+     * @return the networks, ordered
+     */
+    public List<Network> networks(CapabilityReport report, List<Container> containers, List<Note> notes) {
+        if (report.allows(DockerEndpoint.LIST_NETWORKS)) {
+            try {
+                return docker.listNetworks();
+            } catch (DockerAccessException e) {
+                notes.add(new Note(Note.Level.WARNING, "networks-failed", DockerEndpoint.LIST_NETWORKS.capability(),
+                        "Listing networks failed (" + e.getMessage() + "); subnets are derived from container addresses"));
+            }
+        }
+        return NetworkMapper.deriveFrom(containers);
+    }
+
+    /**
+     * Why exec cannot be used, from a capability report.
+     *
+     * @param report the report
+     * @return the reason, or null when exec can be used
+     */
+    public static String execDenial(CapabilityReport report) {
+        for (Check check : report.checks()) {
+            if (check.endpoint().isExec() && check.status() == Status.DENIED) {
+                return check.endpoint().method() + " " + check.endpoint().pathTemplate() + " denied by " + check.deniedBy() + " (HTTP " + check.httpStatus() + ")";
+            }
+        }
+        return report.check(DockerEndpoint.EXEC_CREATE) == null ? "the plugin declares no exec endpoints" : null;
+    }
+
+    /**
+     * One note per denied endpoint: what is lost and how to allow it.
+     *
+     * @param report the report
+     * @return the notes
+     */
+    public static List<Note> degradations(CapabilityReport report) {
+        List<Note> notes = new ArrayList<>();
+        for (Check check : report.checks()) {
+            if (check.status() == Status.DENIED) {
+                notes.add(new Note(Note.Level.WARNING, "degraded", check.capability(),
+                        check.endpoint().method() + " " + check.endpoint().pathTemplate() + " denied by " + check.deniedBy()
+                                + " (HTTP " + check.httpStatus() + "): " + check.fallback().effect() + ". To allow it: " + check.remediation()));
+            }
+        }
+        return notes;
+    }
+
+    private List<Container> inspectAll(List<Container> listed, List<Note> notes) {
+        List<Future<Optional<Container>>> futures = new ArrayList<>();
+        for (Container c : listed) {
+            futures.add(executor.submit(() -> docker.inspectContainer(c.id())));
+        }
+        List<Container> result = new ArrayList<>();
+        for (int i = 0; i < listed.size(); i++) {
+            Container c = listed.get(i);
+            try {
+                Optional<Container> inspected = futures.get(i).get();
+                if (inspected.isPresent()) {
+                    result.add(inspected.get());
+                } else {
+                    // Removed between list and inspect: it no longer exists, so it is not inventory.
+                    notes.add(new Note(Note.Level.INFO, "container-vanished", c.id(), "Container " + c.displayName()
+                            + " was removed during discovery and is left out"));
+                }
+            } catch (ExecutionException e) {
+                notes.add(new Note(Note.Level.WARNING, "inspect-failed", c.id(), "Inspecting " + c.displayName()
+                        + " failed (" + e.getCause().getMessage() + "); it is described from the container list only"));
+                result.add(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.add(c);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The engine as the last negotiation describes it, with the given content.
+     *
+     * @param containers its containers
+     * @param networks its networks
+     * @param notes its notes (one is added when the engine cannot be identified)
+     * @return the engine
+     */
+    public DockerEngine describeEngine(List<Container> containers, List<Network> networks, List<Note> notes) {
+        Negotiated result = negotiated;
+        JsonNode info = result == null ? null : result.info();
+        JsonNode version = result == null ? null : result.version();
+        List<Note> all = new ArrayList<>(notes);
+        String id = engineId();
+        if (id.startsWith("unidentified:")) {
+            all.add(new Note(Note.Level.INFO, "engine-unidentified", "info",
+                    "GET /info is not allowed, so this engine is identified by its address; the same engine reached through two targets shows twice"));
+        }
+        String os = CapabilityNegotiator.text(info, "OperatingSystem");
+        if (os == null && version != null) {
+            String vos = CapabilityNegotiator.text(version, "Os");
+            String arch = CapabilityNegotiator.text(version, "Arch");
+            os = vos == null ? null : arch == null ? vos : vos + "/" + arch;
+        }
+        return new DockerEngine(
+                id,
+                CapabilityNegotiator.text(info, "Name"),
+                CapabilityNegotiator.text(version, "Version"),
+                docker.apiVersion().map(Object::toString).orElse(null),
+                os,
+                List.of(new DockerEngine.Reach(target.label(), plugin().id(), docker.transport().describe())),
+                result == null ? new CapabilityReport(List.of()) : result.report(),
+                containers,
+                networks,
+                all);
+    }
+
+    /**
+     * @return the engine's id from {@code /info}, or a stand-in made from the address when it is denied
+     */
+    public String engineId() {
+        Negotiated result = negotiated;
+        String id = CapabilityNegotiator.text(result == null ? null : result.info(), "ID");
+        return id == null || id.isEmpty() ? "unidentified:" + docker.transport().describe() : id;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        docker.close();
+    }
+}
