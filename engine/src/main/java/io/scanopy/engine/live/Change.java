@@ -1,0 +1,28 @@
+package io.scanopy.engine.live;
+
+/**
+ * One change to the live inventory, numbered in the order it was made.
+ *
+ * @param id monotonically increasing, from 1; the Server-Sent Events id
+ * @param kind added, changed or removed
+ * @param type what changed: {@code container} or {@code network}
+ * @param engineId the engine it belongs to
+ * @param objectId the container's or network's id (a derived network without id: its name)
+ * @param value the container or network as it is now; null when removed
+ */
+public record Change(long id, Kind kind, String type, String engineId, String objectId, Object value) {
+    /** What happened to the object. */
+    public enum Kind {
+        /** New in the inventory. */
+        ADDED,
+        /** Still there, different. */
+        CHANGED,
+        /** Gone from the inventory. */
+        REMOVED
+    }
+
+    /** {@link #type()} of a container change. */
+    public static final String CONTAINER = "container";
+    /** {@link #type()} of a network change. */
+    public static final String NETWORK = "network";
+}
