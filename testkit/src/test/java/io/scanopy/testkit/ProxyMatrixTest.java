@@ -160,7 +160,9 @@ class ProxyMatrixTest {
     Stream<Cell> cells() {
         Set<DockerEndpoint> noExec = EnumSet.complementOf(EnumSet.copyOf(EXEC));
         Set<DockerEndpoint> noNetworks = EnumSet.complementOf(EnumSet.of(DockerEndpoint.LIST_NETWORKS));
-        Set<DockerEndpoint> allButPingVersion = EnumSet.complementOf(EnumSet.of(DockerEndpoint.PING, DockerEndpoint.VERSION));
+        // Tecnativa's defaults: PING, VERSION and EVENTS on, everything else off.
+        Set<DockerEndpoint> allButDefaults = EnumSet.complementOf(EnumSet.of(DockerEndpoint.PING, DockerEndpoint.VERSION, DockerEndpoint.EVENTS));
+        Set<DockerEndpoint> noEvents = EnumSet.complementOf(EnumSet.of(DockerEndpoint.EVENTS));
         Set<DockerEndpoint> allButVersion = EnumSet.complementOf(EnumSet.of(DockerEndpoint.VERSION));
         Set<DockerEndpoint> allButExecInspect = EnumSet.complementOf(EnumSet.of(DockerEndpoint.EXEC_INSPECT));
         Consumer<DockerEngine> full = this::assertFullInventory;
@@ -172,7 +174,9 @@ class ProxyMatrixTest {
                                 DockerEndpoint.EXEC_INSPECT, "set EXEC=1"), null, full),
                 new Cell("tecnativa without NETWORKS", t -> t.tecnativaFrom(noNetworks), ProxyMatrixTest::url, "docker-proxy-tecnativa",
                         Set.of(DockerEndpoint.LIST_NETWORKS), Map.of(DockerEndpoint.LIST_NETWORKS, "set NETWORKS=1"), null, this::assertDerivedNetworks),
-                new Cell("tecnativa defaults only", t -> t.tecnativa(Map.of()), ProxyMatrixTest::url, "docker-proxy-tecnativa", allButPingVersion,
+                new Cell("tecnativa without EVENTS", t -> t.tecnativaFrom(noEvents), ProxyMatrixTest::url, "docker-proxy-tecnativa",
+                        Set.of(DockerEndpoint.EVENTS), Map.of(DockerEndpoint.EVENTS, "set EVENTS=1"), null, full),
+                new Cell("tecnativa defaults only", t -> t.tecnativa(Map.of()), ProxyMatrixTest::url, "docker-proxy-tecnativa", allButDefaults,
                         Map.of(DockerEndpoint.LIST_CONTAINERS, "set CONTAINERS=1", DockerEndpoint.INFO, "set INFO=1"), "set CONTAINERS=1", null),
                 new Cell("wollomatic full allowlist", t -> t.wollomaticFrom(ALL), ProxyMatrixTest::url, "docker-proxy-wollomatic", Set.of(), Map.of(), null, full),
                 new Cell("wollomatic without exec", t -> t.wollomaticFrom(noExec), ProxyMatrixTest::url, "docker-proxy-wollomatic", EXEC,

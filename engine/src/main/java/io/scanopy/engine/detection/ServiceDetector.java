@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Service detection for the containers of one engine: exec probing where allowed (one exec per
@@ -42,6 +44,7 @@ public final class ServiceDetector implements AutoCloseable {
     private final List<String> paths;
     private final Map<CacheKey, List<DetectedService>> cache = new ConcurrentHashMap<>();
     private final AtomicInteger execsTotal = new AtomicInteger();
+    private final AtomicLong cacheHits = new AtomicLong();
     /** Made once: each detection runs its probe workers here, as many as its options allow. */
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "probe");
@@ -71,6 +74,25 @@ public final class ServiceDetector implements AutoCloseable {
      */
     public int execsTotal() {
         return execsTotal.get();
+    }
+
+    /**
+     * @return containers whose services came from the cache instead of a probe, since this detector was made
+     */
+    public long cacheHits() {
+        return cacheHits.get();
+    }
+
+    /**
+     * What an earlier probe found for this container, if it is unchanged since (same id, start
+     * time and image): the daemon uses it to keep a re-inspected container's services without
+     * any detection work.
+     *
+     * @param c the container
+     * @return the services, or empty when the container was never probed as it is now
+     */
+    public Optional<List<DetectedService>> cached(Container c) {
+        return c.started() == null ? Optional.empty() : Optional.ofNullable(cache.get(new CacheKey(c.id(), c.started(), c.imageId())));
     }
 
     /**
@@ -129,6 +151,7 @@ public final class ServiceDetector implements AutoCloseable {
             CacheKey key = new CacheKey(c.id(), c.started(), c.imageId());
             List<DetectedService> cached = c.started() == null ? null : cache.get(key);
             if (cached != null) {
+                cacheHits.incrementAndGet();
                 services.put(c.id(), cached);
                 continue;
             }

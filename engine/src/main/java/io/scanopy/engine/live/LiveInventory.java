@@ -201,6 +201,38 @@ public final class LiveInventory {
     }
 
     /**
+     * Replaces a target's networks (when they are derived from container addresses, they
+     * follow the containers).
+     *
+     * @param label the target
+     * @param networks the networks now
+     */
+    public void replaceNetworks(String label, List<Network> networks) {
+        synchronized (lock) {
+            TargetState t = target(label);
+            Map<String, Network> fresh = new LinkedHashMap<>();
+            networks.forEach(n -> fresh.put(networkKey(n), n));
+            for (String key : new ArrayList<>(t.networks.keySet())) {
+                if (!fresh.containsKey(key)) {
+                    removeNetworkLocked(t, key);
+                }
+            }
+            fresh.values().forEach(n -> putNetworkLocked(t, n));
+        }
+    }
+
+    /**
+     * @param label the target
+     * @return the target's containers as known
+     */
+    public List<Container> containers(String label) {
+        synchronized (lock) {
+            TargetState t = targets.get(label);
+            return t == null ? List.of() : List.copyOf(t.containers.values());
+        }
+    }
+
+    /**
      * Marks every container of a target stale: its engine cannot be reached, the records are
      * kept as last seen. The next full discovery clears the marks.
      *

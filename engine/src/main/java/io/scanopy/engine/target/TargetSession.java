@@ -24,7 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,6 +111,17 @@ public final class TargetSession implements AutoCloseable {
      */
     public DockerConnection docker() {
         return docker;
+    }
+
+    /**
+     * Runs a request on this target's threads.
+     *
+     * @param request the request
+     * @param <T> what it returns
+     * @return its future
+     */
+    public <T> Future<T> submit(Callable<T> request) {
+        return executor.submit(request);
     }
 
     /**

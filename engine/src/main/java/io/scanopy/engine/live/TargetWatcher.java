@@ -1,0 +1,576 @@
+package io.scanopy.engine.live;
+
+import io.scanopy.engine.capability.CapabilityNegotiator.Negotiated;
+import io.scanopy.engine.detection.ServiceDetector;
+import io.scanopy.engine.detection.ServiceMatcher;
+import io.scanopy.engine.discovery.NetworkMapper;
+import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.docker.DockerEvent;
+import io.scanopy.engine.docker.EventStream;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.target.TargetSession;
+import io.scanopy.spi.DockerEndpoint;
+import io.scanopy.spi.TargetSpec;
+import io.scanopy.spi.inventory.CapabilityReport;
+import io.scanopy.spi.inventory.CapabilityReport.Check;
+import io.scanopy.spi.inventory.CapabilityReport.Status;
+import io.scanopy.spi.inventory.Container;
+import io.scanopy.spi.inventory.DetectedService;
+import io.scanopy.spi.inventory.Network;
+import io.scanopy.spi.inventory.NetworkAttachment;
+import io.scanopy.spi.inventory.Note;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one target's part of the live inventory current. One thread owns every change to it,
+ * in order: the first full discovery, the events (read by a second thread from
+ * {@code GET /events} and queued), periodic resyncs, detection results and reconnections. An
+ * event costs one inspection of what it names, never a re-list; a burst is coalesced; our own
+ * exec probes ({@code exec_*} events) cost nothing. Where {@code /events} is denied the
+ * container list is polled instead and only what differs is inspected.
+ */
+final class TargetWatcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(TargetWatcher.class);
+    /** Container actions that change what the inventory shows; everything else (exec_*, top, attach, ...) is ignored. */
+    static final Set<String> CONTAINER_ACTIONS = Set.of("create", "start", "restart", "stop", "die", "kill", "pause", "unpause",
+            "rename", "update", "destroy", "health_status", "oom");
+    /** Network actions the inventory follows. */
+    static final Set<String> NETWORK_ACTIONS = Set.of("create", "destroy", "remove", "connect", "disconnect");
+    /** The longest a burst is held back, however busy the stream. */
+    private static final Duration MAX_COALESCE = Duration.ofMillis(200);
+    /** A stream that lived this long was healthy: reconnect at the first backoff step. */
+    private static final Duration HEALTHY_STREAM = Duration.ofSeconds(30);
+
+    private final TargetSpec target;
+    private final String label;
+    private final PluginRegistry plugins;
+    private final DaemonOptions options;
+    private final LiveInventory inventory;
+    private final ServiceDetector detector;
+    private final DaemonMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService detectionPool;
+    private final Clock clock;
+    private final BlockingQueue<Object> work = new LinkedBlockingQueue<>();
+    private final Runnable onFirstSync;
+
+    private volatile boolean stopping;
+    private volatile Thread thread;
+    private volatile EventStream stream;
+    private TargetSession session;
+    private Instant lastEventTime;
+    private Instant lastConfirmed;
+    private boolean synced;
+    private boolean derivedNetworks;
+    private String execDenial;
+
+    /** Work items besides events. */
+    private enum Signal { RESYNC, STREAM_ENDED }
+
+    private record StreamFailure(Throwable cause) {
+    }
+
+    private record Detected(List<Container> containers, List<Note> notes) {
+    }
+
+    TargetWatcher(TargetSpec target, PluginRegistry plugins, DaemonOptions options, LiveInventory inventory, ServiceDetector detector,
+                  DaemonMetrics metrics, ScheduledExecutorService scheduler, ExecutorService detectionPool, Clock clock, Runnable onFirstSync) {
+        this.target = target;
+        this.label = target.label();
+        this.plugins = plugins;
+        this.options = options;
+        this.inventory = inventory;
+        this.detector = detector;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        this.detectionPool = detectionPool;
+        this.clock = clock;
+        this.onFirstSync = onFirstSync;
+        inventory.register(label);
+    }
+
+    String label() {
+        return label;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        Duration backoff = options.initialBackoff();
+        List<ScheduledFuture<?>> timers = new ArrayList<>();
+        if (!options.resyncInterval().isZero()) {
+            long every = options.resyncInterval().toMillis();
+            timers.add(scheduler.scheduleAtFixedRate(() -> work.offer(Signal.RESYNC), every, every, TimeUnit.MILLISECONDS));
+        }
+        try {
+            while (!stopping) {
+                Instant connectedAt = null;
+                try {
+                    if (session == null) {
+                        session = TargetSession.open(target, plugins);
+                    }
+                    Negotiated negotiated = session.negotiate(options.discovery().wantExec());
+                    requireList(negotiated.report());
+                    execDenial = TargetSession.execDenial(negotiated.report());
+                    Check events = negotiated.report().check(DockerEndpoint.EVENTS);
+                    if (events == null || events.status() != Status.DENIED) {
+                        // The stream first, then the list: nothing that happens in between is lost.
+                        openStream();
+                        connectedAt = clock.instant();
+                        sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
+                        inventory.setState(label, TargetHealth.State.CONNECTED, null);
+                        log.info("{}: following events via {} ({} containers)", label, session.plugin().id(), inventory.containerIds(label).size());
+                        backoff = options.initialBackoff();
+                        followEvents(negotiated.report());
+                    } else {
+                        String why = "GET /events denied by the " + events.deniedBy() + " (HTTP " + events.httpStatus() + "): polling the container list every "
+                                + options.pollInterval().toSeconds() + " s. To follow events: " + events.remediation();
+                        sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
+                        inventory.setState(label, TargetHealth.State.POLLING, why);
+                        log.info("{}: {}", label, why);
+                        backoff = options.initialBackoff();
+                        poll(negotiated.report());
+                    }
+                } catch (DockerAccessException | StreamLost e) {
+                    if (stopping) {
+                        break;
+                    }
+                    closeStream();
+                    boolean permanent = e instanceof DockerAccessException dae
+                            && (dae.kind() == DockerAccessException.Kind.CONFIGURATION || dae.kind() == DockerAccessException.Kind.DENIED);
+                    if (synced && lastConfirmed != null) {
+                        inventory.markStale(label, lastConfirmed);
+                    }
+                    if (connectedAt != null && Duration.between(connectedAt, clock.instant()).compareTo(HEALTHY_STREAM) > 0) {
+                        backoff = options.initialBackoff();
+                    }
+                    Duration wait = permanent ? options.maxBackoff() : jitter(backoff);
+                    inventory.setState(label, permanent ? TargetHealth.State.FAILED : TargetHealth.State.RECONNECTING,
+                            e.getMessage() + " — retrying in " + (wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s"));
+                    log.warn("{}: {} — retrying in {} ms", label, e.getMessage(), wait.toMillis());
+                    metrics.reconnect(label);
+                    if (session != null && (permanent || !synced)) {
+                        session.close();
+                        session = null;
+                    }
+                    backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
+                    sleep(wait);
+                } catch (RuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    log.warn("{}: unexpected failure ({}); reconnecting", label, e.toString());
+                    log.debug("{}: unexpected failure", label, e);
+                    closeStream();
+                    inventory.setState(label, TargetHealth.State.RECONNECTING, "unexpected failure: " + e);
+                    sleep(jitter(backoff));
+                }
+            }
+        } finally {
+            timers.forEach(t -> t.cancel(false));
+            closeStream();
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    /** Stops the watcher; an exec probe in flight is abandoned (it ends by its own timeout in the container). */
+    void stop() {
+        stopping = true;
+        closeStream();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void requireList(CapabilityReport report) throws DockerAccessException {
+        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
+        if (list != null && list.status() == Status.DENIED) {
+            throw new DockerAccessException(DockerAccessException.Kind.DENIED, "Cannot list containers on " + label + " — " + list.remediation(), null);
+        }
+    }
+
+    private static Duration jitter(Duration base) {
+        // ±20%: many daemons behind one restarted proxy do not come back in step.
+        double factor = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Duration.ofMillis(Math.max(1, (long) (base.toMillis() * factor)));
+    }
+
+    private void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    /** Thrown when the event stream or the connection behind it is lost. */
+    private static final class StreamLost extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StreamLost(String message) {
+            super(message);
+        }
+    }
+
+    private void openStream() throws DockerAccessException {
+        work.clear();
+        EventStream opened = session.docker().events(lastEventTime);
+        stream = opened;
+        Thread reader = new Thread(() -> readEvents(opened), "events-" + label);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readEvents(EventStream opened) {
+        try {
+            DockerEvent event;
+            while ((event = opened.next()) != null) {
+                work.offer(event);
+            }
+            work.offer(Signal.STREAM_ENDED);
+        } catch (IOException | RuntimeException e) {
+            work.offer(new StreamFailure(e));
+        }
+    }
+
+    private void closeStream() {
+        EventStream open = stream;
+        stream = null;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    private void followEvents(CapabilityReport report) throws StreamLost, DockerAccessException {
+        ScheduledFuture<?> liveness = scheduler.scheduleAtFixedRate(this::checkLiveness, options.livenessInterval().toMillis(),
+                options.livenessInterval().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            while (!stopping) {
+                List<Object> batch = nextBatch(null);
+                if (batch == null) {
+                    return;
+                }
+                apply(batch, report);
+            }
+        } finally {
+            liveness.cancel(false);
+        }
+    }
+
+    private void poll(CapabilityReport report) throws DockerAccessException, StreamLost {
+        while (!stopping) {
+            List<Object> batch = nextBatch(options.pollInterval());
+            if (batch == null) {
+                return;
+            }
+            boolean full = batch.contains(Signal.RESYNC);
+            apply(batch, report);
+            if (batch.isEmpty() || full) {
+                sync(full ? Resync.FULL : Resync.POLL, report);
+            }
+        }
+    }
+
+    /** A ping on the target: when it fails, the stream is closed and the watcher reconnects. */
+    private void checkLiveness() {
+        TargetSession current = session;
+        if (current == null || stream == null) {
+            return;
+        }
+        try {
+            current.docker().send("GET", current.docker().path(DockerEndpoint.PING, null), null);
+        } catch (DockerAccessException e) {
+            log.info("{}: liveness check failed ({}); reconnecting", label, e.getMessage());
+            closeStream();
+        }
+    }
+
+    /**
+     * Waits for work, then collects what follows within the coalescing window.
+     *
+     * @param timeout how long to wait for the first item, or null for as long as it takes
+     * @return the batch (empty when the timeout passed), or null when stopping
+     */
+    private List<Object> nextBatch(Duration timeout) throws StreamLost {
+        List<Object> batch = new ArrayList<>();
+        try {
+            Object first = timeout == null ? work.take() : work.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return batch;
+            }
+            batch.add(first);
+            long hardLimit = System.nanoTime() + MAX_COALESCE.toNanos();
+            Object next;
+            while (System.nanoTime() < hardLimit && (next = work.poll(options.coalesceWindow().toNanos(), TimeUnit.NANOSECONDS)) != null) {
+                batch.add(next);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+            return null;
+        }
+        for (Object item : batch) {
+            if (item == Signal.STREAM_ENDED) {
+                throw new StreamLost("the event stream of " + label + " ended (proxy or Docker restarted, or a proxy timeout)");
+            }
+            if (item instanceof StreamFailure failure) {
+                throw new StreamLost("the event stream of " + label + " broke (" + failure.cause().getMessage() + ")");
+            }
+        }
+        return batch;
+    }
+
+    private void apply(List<Object> batch, CapabilityReport report) throws DockerAccessException {
+        Map<String, Instant> containers = new LinkedHashMap<>();
+        Set<String> destroyed = new java.util.HashSet<>();
+        Map<String, Instant> networks = new LinkedHashMap<>();
+        boolean resync = false;
+        for (Object item : batch) {
+            if (item == Signal.RESYNC) {
+                resync = true;
+            } else if (item instanceof Detected detected) {
+                applyDetection(detected);
+            } else if (item instanceof DockerEvent event) {
+                lastEventTime = event.time();
+                String verb = event.verb();
+                if (event.type().equals("container") && CONTAINER_ACTIONS.contains(verb)) {
+                    inventory.eventReceived(label, clock.instant());
+                    metrics.eventReceived(label);
+                    containers.merge(event.actorId(), event.time(), (a, b) -> a);
+                    if (verb.equals("destroy")) {
+                        destroyed.add(event.actorId());
+                    }
+                } else if (event.type().equals("network") && NETWORK_ACTIONS.contains(verb)) {
+                    inventory.eventReceived(label, clock.instant());
+                    metrics.eventReceived(label);
+                    String container = event.attributes().get("container");
+                    if (container != null && (verb.equals("connect") || verb.equals("disconnect"))) {
+                        containers.merge(container, event.time(), (a, b) -> a);
+                    }
+                    networks.merge(event.actorId(), event.time(), (a, b) -> a);
+                }
+                // Anything else (our own exec_create/exec_start/exec_die, top, attach, ...) costs nothing.
+            }
+        }
+        if (resync && stream != null) {
+            sync(Resync.FULL, report);
+            return;
+        }
+        if (containers.isEmpty() && networks.isEmpty()) {
+            return;
+        }
+        // A destroyed container leaves at once; the others are inspected, all at once.
+        for (String id : destroyed) {
+            inventory.removeContainer(label, id);
+            detector.forget(id);
+            metrics.eventApplied(Duration.between(containers.get(id), clock.instant()));
+            containers.remove(id);
+        }
+        Map<String, Future<Optional<Container>>> inspections = new LinkedHashMap<>();
+        for (String id : containers.keySet()) {
+            inspections.put(id, session.submit(() -> inspectOrList(id, report)));
+        }
+        List<Container> toDetect = new ArrayList<>();
+        for (Map.Entry<String, Future<Optional<Container>>> entry : inspections.entrySet()) {
+            Optional<Container> found = await(entry.getValue());
+            String id = entry.getKey();
+            if (found.isEmpty() || !wanted(found.get())) {
+                inventory.removeContainer(label, id);
+            } else {
+                Container c = withKnownServices(found.get());
+                inventory.putContainer(label, c);
+                if (needsDetection(c)) {
+                    toDetect.add(c);
+                }
+            }
+            metrics.eventApplied(Duration.between(containers.get(id), clock.instant()));
+        }
+        if (derivedNetworks) {
+            inventory.replaceNetworks(label, NetworkMapper.deriveFrom(inventory.containers(label)));
+        } else {
+            for (String id : networks.keySet()) {
+                Optional<Network> network = session.docker().inspectNetwork(id);
+                if (network.isPresent()) {
+                    inventory.putNetwork(label, network.get());
+                } else {
+                    inventory.removeNetwork(label, id);
+                }
+            }
+        }
+        lastConfirmed = clock.instant();
+        countContainers();
+        detect(toDetect);
+    }
+
+    /** One container by id: inspected where allowed, else found in a list filtered to it. */
+    private Optional<Container> inspectOrList(String id, CapabilityReport report) throws DockerAccessException {
+        if (report.allows(DockerEndpoint.INSPECT_CONTAINER)) {
+            return session.docker().inspectContainer(id);
+        }
+        return session.docker().listContainers(true).stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    private <T> T await(Future<T> future) throws DockerAccessException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DockerAccessException dae) {
+                throw dae;
+            }
+            throw session.docker().describeFailure(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+            throw new DockerAccessException(DockerAccessException.Kind.OTHER, "stopping", e);
+        }
+    }
+
+    /** Running containers only, unless stopped ones were asked for; never one hidden by its label. */
+    private boolean wanted(Container c) {
+        return (options.discovery().includeStopped() || "running".equals(c.state())) && !ServiceMatcher.ignored(c);
+    }
+
+    /** How a resync goes: inspect everything, or only what the list shows has changed. */
+    private enum Resync { FULL, DIFF, POLL }
+
+    private void sync(Resync kind, CapabilityReport report) throws DockerAccessException {
+        List<Note> notes = new ArrayList<>(TargetSession.degradations(report));
+        List<Container> listed = session.docker().listContainers(options.discovery().includeStopped());
+        Map<String, Container> known = new HashMap<>();
+        inventory.containers(label).forEach(c -> known.put(c.id(), c));
+        Map<String, Future<Optional<Container>>> inspections = new LinkedHashMap<>();
+        List<Container> containers = new ArrayList<>();
+        for (Container l : listed) {
+            Container k = known.get(l.id());
+            if (!report.allows(DockerEndpoint.INSPECT_CONTAINER)) {
+                containers.add(l);
+            } else if (kind == Resync.FULL || k == null || changed(l, k)) {
+                inspections.put(l.id(), session.submit(() -> session.docker().inspectContainer(l.id())));
+            } else {
+                containers.add(new Container(k.id(), k.names(), k.image(), k.imageId(), k.state(), k.status(), k.created(), k.started(), k.labels(),
+                        k.compose(), k.command(), k.ports(), k.networks(), k.services(), k.detail()));
+            }
+        }
+        for (Map.Entry<String, Future<Optional<Container>>> entry : inspections.entrySet()) {
+            await(entry.getValue()).ifPresent(containers::add);
+        }
+        List<Container> visible = new ArrayList<>();
+        List<Container> toDetect = new ArrayList<>();
+        for (Container c : containers) {
+            if (!ServiceMatcher.ignored(c)) {
+                Container withServices = withKnownServices(c);
+                visible.add(withServices);
+                if (needsDetection(withServices)) {
+                    toDetect.add(withServices);
+                }
+            }
+        }
+        derivedNetworks = !report.allows(DockerEndpoint.LIST_NETWORKS);
+        List<Network> networks = session.networks(report, visible, notes);
+        inventory.replaceAll(label, session.describeEngine(visible, networks, notes));
+        metrics.resync(label, kind.name().toLowerCase(java.util.Locale.ROOT));
+        lastConfirmed = clock.instant();
+        countContainers();
+        if (!synced) {
+            synced = true;
+            onFirstSync.run();
+        }
+        detect(toDetect);
+    }
+
+    /** What the list shows differs from what is known: state, names, image, or network addresses. */
+    private static boolean changed(Container listed, Container known) {
+        return known.stale() != null || !Objects.equals(listed.state(), known.state()) || !listed.names().equals(known.names())
+                || !Objects.equals(listed.imageId(), known.imageId()) || !addresses(listed).equals(addresses(known));
+    }
+
+    private static Map<String, String> addresses(Container c) {
+        Map<String, String> result = new TreeMap<>();
+        for (NetworkAttachment a : c.networks()) {
+            result.put(a.networkName(), Objects.requireNonNullElse(a.ipAddress(), ""));
+        }
+        return result;
+    }
+
+    /** The services found before, when the container is the same one (same start and image), so nothing churns or is probed again. */
+    private Container withKnownServices(Container c) {
+        if (detector == null) {
+            return c;
+        }
+        Optional<List<DetectedService>> cached = detector.cached(c);
+        if (cached.isPresent()) {
+            return c.withServices(cached.get());
+        }
+        Optional<Container> known = inventory.container(label, c.id());
+        if (known.isPresent() && c.started() != null && c.started().equals(known.get().started()) && Objects.equals(c.imageId(), known.get().imageId())) {
+            return c.withServices(known.get().services());
+        }
+        return c;
+    }
+
+    private boolean needsDetection(Container c) {
+        return detector != null && options.discovery().detection() != null && c.services().isEmpty() && "running".equals(c.state())
+                && detector.cached(c).isEmpty();
+    }
+
+    /** Detection runs beside the watcher (it may take seconds); its results come back through the work queue, in order with everything else. */
+    private void detect(List<Container> containers) {
+        if (containers.isEmpty() || detector == null || options.discovery().detection() == null) {
+            return;
+        }
+        TargetSession current = session;
+        String denial = execDenial;
+        detectionPool.execute(() -> {
+            if (stopping) {
+                return;
+            }
+            ServiceDetector.Outcome outcome = detector.detect(current.docker(), containers, options.discovery().detection(), denial);
+            work.offer(new Detected(outcome.containers(), outcome.notes()));
+        });
+    }
+
+    private void applyDetection(Detected detected) {
+        for (Container c : detected.containers()) {
+            Optional<Container> known = inventory.container(label, c.id());
+            // Only onto the same container: a newer start has its own detection coming.
+            if (known.isPresent() && Objects.equals(known.get().started(), c.started()) && Objects.equals(known.get().imageId(), c.imageId())) {
+                inventory.putContainer(label, known.get().withServices(c.services()));
+            }
+        }
+    }
+
+    private void countContainers() {
+        Map<String, Integer> byState = new TreeMap<>();
+        for (Container c : inventory.containers(label)) {
+            byState.merge(c.stale() != null ? "stale" : Objects.requireNonNullElse(c.state(), "unknown"), 1, Integer::sum);
+        }
+        metrics.containers(label, byState);
+    }
+}
