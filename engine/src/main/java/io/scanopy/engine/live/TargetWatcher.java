@@ -88,9 +88,10 @@ final class TargetWatcher implements Runnable {
     private String execDenial;
 
     /** Work items besides events. */
-    private enum Signal { RESYNC, STREAM_ENDED }
+    private enum Signal { RESYNC }
 
-    private record StreamFailure(Throwable cause) {
+    /** The end of one stream; a late one from a stream already replaced is ignored. */
+    private record StreamEnd(EventStream stream, Throwable cause) {
     }
 
     private record Detected(List<Container> containers, List<Note> notes) {
@@ -142,7 +143,7 @@ final class TargetWatcher implements Runnable {
                         connectedAt = clock.instant();
                         sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
                         inventory.setState(label, TargetHealth.State.CONNECTED, null);
-                        log.info("{}: following events via {} ({} containers)", label, session.plugin().id(), inventory.containerIds(label).size());
+                        log.info("{} ready: {}; following events", label, readyLine(negotiated.report()));
                         backoff = options.initialBackoff();
                         followEvents(negotiated.report());
                     } else {
@@ -150,7 +151,7 @@ final class TargetWatcher implements Runnable {
                                 + options.pollInterval().toSeconds() + " s. To follow events: " + events.remediation();
                         sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
                         inventory.setState(label, TargetHealth.State.POLLING, why);
-                        log.info("{}: {}", label, why);
+                        log.info("{} ready: {}; {}", label, readyLine(negotiated.report()), why);
                         backoff = options.initialBackoff();
                         poll(negotiated.report());
                     }
@@ -208,6 +209,22 @@ final class TargetWatcher implements Runnable {
         }
     }
 
+    /** Plugin, engine, API version, containers and what is degraded: the one line an operator needs per target. */
+    private String readyLine(CapabilityReport report) {
+        io.scanopy.spi.inventory.DockerEngine engine = session.describeEngine(List.of(), List.of(), List.of());
+        List<String> degraded = new ArrayList<>();
+        for (Check c : report.checks()) {
+            if (c.status() == Status.DENIED) {
+                degraded.add(c.capability() + " (HTTP " + c.httpStatus() + " from the " + c.deniedBy() + ": " + c.fallback().effect() + ")");
+            }
+        }
+        return "plugin " + session.plugin().id() + ", engine " + (engine.name() == null ? engine.id() : engine.name())
+                + (engine.version() == null ? "" : " (Docker " + engine.version() + ")")
+                + ", API " + (engine.apiVersion() == null ? "unversioned" : "v" + engine.apiVersion())
+                + ", " + inventory.containerIds(label).size() + " containers, "
+                + (degraded.isEmpty() ? "nothing degraded" : "degraded: " + String.join("; ", degraded));
+    }
+
     private void requireList(CapabilityReport report) throws DockerAccessException {
         Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
         if (list != null && list.status() == Status.DENIED) {
@@ -254,9 +271,9 @@ final class TargetWatcher implements Runnable {
             while ((event = opened.next()) != null) {
                 work.offer(event);
             }
-            work.offer(Signal.STREAM_ENDED);
+            work.offer(new StreamEnd(opened, null));
         } catch (IOException | RuntimeException e) {
-            work.offer(new StreamFailure(e));
+            work.offer(new StreamEnd(opened, e));
         }
     }
 
@@ -308,7 +325,11 @@ final class TargetWatcher implements Runnable {
             current.docker().send("GET", current.docker().path(DockerEndpoint.PING, null), null);
         } catch (DockerAccessException e) {
             log.info("{}: liveness check failed ({}); reconnecting", label, e.getMessage());
-            closeStream();
+            // Closed but left in place: its reader then reports the end of the current stream.
+            EventStream open = stream;
+            if (open != null) {
+                open.close();
+            }
         }
     }
 
@@ -337,13 +358,12 @@ final class TargetWatcher implements Runnable {
             return null;
         }
         for (Object item : batch) {
-            if (item == Signal.STREAM_ENDED) {
-                throw new StreamLost("the event stream of " + label + " ended (proxy or Docker restarted, or a proxy timeout)");
-            }
-            if (item instanceof StreamFailure failure) {
-                throw new StreamLost("the event stream of " + label + " broke (" + failure.cause().getMessage() + ")");
+            if (item instanceof StreamEnd end && end.stream() == stream) {
+                throw new StreamLost(end.cause() == null ? "the event stream of " + label + " ended (proxy or Docker restarted, or a proxy timeout)"
+                        : "the event stream of " + label + " broke (" + end.cause().getMessage() + ")");
             }
         }
+        batch.removeIf(item -> item instanceof StreamEnd);
         return batch;
     }
 
