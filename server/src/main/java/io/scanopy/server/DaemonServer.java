@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP side, on Jetty's core handlers: the JSON API over the live inventory, its
- * changes as Server-Sent Events, Prometheus metrics and service discovery.
+ * changes as Server-Sent Events, Prometheus metrics and service discovery, and the web page.
  * Everything but {@code /api/health} requires the API key when one is set.
  */
 public final class DaemonServer implements AutoCloseable {
@@ -57,6 +57,7 @@ public final class DaemonServer implements AutoCloseable {
                         Responses.json(response, callback, HttpStatus.OK_200, ScrapeTargets.from(inventory.snapshot().inventory())))
                 .get("/metrics", (request, response, callback) ->
                         Responses.body(response, callback, HttpStatus.OK_200, METRICS_CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+        WebAssets.routes().forEach(router::get);
 
         QueuedThreadPool threads = new QueuedThreadPool(streamOptions.maxClients() + 32, 4);
         threads.setName("scanopy-http");

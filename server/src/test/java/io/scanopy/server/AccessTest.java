@@ -52,7 +52,7 @@ class AccessTest {
     }
 
     static Stream<Arguments> readablePaths() {
-        return Stream.of(Arguments.of("/api/inventory", 200), Arguments.of("/api/containers/" + Records.id('a', "1"), 200),
+        return Stream.of(Arguments.of("/", 200), Arguments.of("/api/inventory", 200), Arguments.of("/api/containers/" + Records.id('a', "1"), 200),
                 Arguments.of("/metrics", 200), Arguments.of("/api/sd/prometheus", 200), Arguments.of("/no/such/route", 404));
     }
 
@@ -116,6 +116,7 @@ class AccessTest {
     void openServerNeedsNoKey() throws Exception {
         try (TestServer open = TestServer.open()) {
             assertEquals(200, open.send(open.anonymous("/api/inventory")).statusCode());
+            assertEquals(200, open.send(open.anonymous("/")).statusCode());
         }
     }
 
