@@ -1,0 +1,80 @@
+package io.scanopy.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Every request's way in, in this order: the security headers, the body limit, the page login,
+ * the key, the route, the method. The key is checked before the route is looked up, so a
+ * client without it learns nothing, not even which paths exist.
+ */
+final class FrontHandler extends Handler.Abstract {
+    /** The API takes no bodies: anything beyond this is refused unread. */
+    static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private final Router router;
+    private final ApiKeyCheck keys;
+    private final PageLogin login;
+
+    FrontHandler(Router router, ApiKeyCheck keys) {
+        this.router = router;
+        this.keys = keys;
+        this.login = new PageLogin(keys);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Responses.securityHeaders(response);
+        if (bodyTooLarge(request)) {
+            Responses.error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "request body too large: the API takes no bodies");
+            return true;
+        }
+        if (login.handle(request, response, callback)) {
+            return true;
+        }
+        String path = Request.getPathInContext(request);
+        Optional<Router.Match> match = router.find(path);
+        boolean open = match.map(Router.Match::open).orElse(false);
+        if (!open && !keys.allows(request)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            Responses.error(response, callback, HttpStatus.UNAUTHORIZED_401,
+                    "an API key is required: send Authorization: Bearer <key>, or open the page once as /?key=<key>");
+            return true;
+        }
+        if (match.isEmpty()) {
+            Responses.error(response, callback, HttpStatus.NOT_FOUND_404, "no such route: " + path);
+            return true;
+        }
+        if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+            response.getHeaders().put(HttpHeader.ALLOW, Router.ALLOWED_METHODS);
+            Responses.error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, request.getMethod() + " is not allowed here: the API only reads");
+            return true;
+        }
+        match.get().route().handle(request, response, callback);
+        return true;
+    }
+
+    /**
+     * A declared length over the limit is refused at once; a chunked body (no declared length)
+     * is read up to the limit to find out.
+     */
+    private static boolean bodyTooLarge(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared >= 0) {
+            return declared > MAX_BODY_BYTES;
+        }
+        if (!request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            return false;
+        }
+        InputStream body = Request.asInputStream(request);
+        return body.readNBytes(MAX_BODY_BYTES + 1).length > MAX_BODY_BYTES;
+    }
+}
