@@ -18,6 +18,9 @@ command -v file >/dev/null 2>&1 || need_packages+=(file)
 # Test images with dash or bash as their only shell copy these from the host.
 [ -x /bin/dash ] || need_packages+=(dash)
 [ -x /bin/bash ] || need_packages+=(bash)
+# The web page is tested in a real headless browser: Debian's Chromium and its driver.
+command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_packages+=(chromium-driver)
 command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
 command -v javac >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
 

@@ -79,6 +79,7 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             }
             out.println();
             out.println("  detection:  " + detection(report));
+            out.println("  changes:    " + changes(report));
             out.println("  verdict:    " + (requiredMissing ? "FAILED — a required endpoint is denied; nothing can be discovered"
                     : anyDenied ? "DEGRADED — discovery works with the fallbacks above" : "OK"));
             return !requiredMissing;
@@ -86,6 +87,16 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             out.println("  verdict:    FAILED — " + e.getMessage());
             return false;
         }
+    }
+
+    /** How the daemon will stay current on this target. */
+    private static String changes(CapabilityReport report) {
+        Check events = report.check(DockerEndpoint.EVENTS);
+        if (events == null || events.status() != Status.DENIED) {
+            return "followed live (GET /events allowed): the daemon sees each change within a fraction of a second";
+        }
+        return "polled — GET /events is denied (HTTP " + events.httpStatus() + " from the " + events.deniedBy()
+                + "): the daemon lists containers every --poll-interval (30 s) instead; to follow events: " + events.remediation();
     }
 
     private String detection(CapabilityReport report) {

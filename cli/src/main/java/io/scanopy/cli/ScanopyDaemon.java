@@ -27,8 +27,9 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "scanopy-daemon",
         mixinStandardHelpOptions = true,
         versionProvider = ScanopyDaemon.Version.class,
-        description = "Discovers containers, ports, networks and services on Docker hosts, directly or through a Docker socket proxy.",
-        subcommands = {DiscoverCommand.class, DoctorCommand.class, ProxyConfigCommand.class, PluginsCommand.class},
+        description = {"Discovers containers, ports, networks and services on Docker hosts, directly or through a Docker socket proxy.",
+                "Without a command it runs the daemon (scanopy-daemon run): the inventory kept current from Docker's events and served over HTTP."},
+        subcommands = {RunCommand.class, DiscoverCommand.class, DoctorCommand.class, ProxyConfigCommand.class, PluginsCommand.class},
         footer = {"", "Exit codes: 0 success, 1 nothing could be discovered, 2 bad usage or configuration, 3 some targets failed (the rest is reported)."})
 public final class ScanopyDaemon implements Runnable {
     /** Exit code: nothing could be discovered. */
@@ -80,7 +81,32 @@ public final class ScanopyDaemon implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "Choose a command: discover, doctor, proxy-config, plugins (see --help)");
+        // Only reached when picocli found no command; run() below adds "run" first.
+        throw new CommandLine.ParameterException(new CommandLine(this), "Choose a command: run, discover, doctor, proxy-config, plugins (see --help)");
+    }
+
+    /**
+     * Without a command the daemon runs: the guide starts it as {@code scanopy-daemon --docker-proxy URL ...},
+     * possibly with the daemon's own options, so "run" goes first when no command is named.
+     */
+    private static String[] withDefaultCommand(String[] args, Map<String, String> env) {
+        try {
+            CommandLine.ParseResult parsed = new CommandLine(new ScanopyDaemon(env)).parseArgs(args);
+            if (parsed.hasSubcommand() || parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
+                return args;
+            }
+        } catch (CommandLine.ParameterException e) {
+            // Perhaps options only the daemon takes (--daemon-port ...): tried below as "run".
+        }
+        String[] withRun = new String[args.length + 1];
+        withRun[0] = "run";
+        System.arraycopy(args, 0, withRun, 1, args.length);
+        try {
+            new CommandLine(new ScanopyDaemon(env)).parseArgs(withRun);
+            return withRun;
+        } catch (CommandLine.ParameterException e) {
+            return args;
+        }
     }
 
     /**
@@ -106,6 +132,7 @@ public final class ScanopyDaemon implements Runnable {
             // Before any logger exists: the logback configuration reads it.
             System.setProperty("scanopy.log.level", "DEBUG");
         }
+        args = withDefaultCommand(args, env);
         ScanopyDaemon root = new ScanopyDaemon(env);
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +29,9 @@ public final class EventStream implements AutoCloseable {
         this.client = client;
         this.response = response;
         InputStream body = response.getBody();
-        this.parser = JSON.getFactory().createParser(body);
+        // A reader, not the byte stream: Jackson would read ahead to detect the encoding, and
+        // Docker sends nothing until the first event, so opening the stream would block.
+        this.parser = JSON.getFactory().createParser(new InputStreamReader(body, StandardCharsets.UTF_8));
     }
 
     /**

@@ -29,9 +29,10 @@ public final class DaemonMetrics {
         this.registry = registry;
         this.eventLatency = Timer.builder("scanopy.event.to.inventory")
                 .description("Time from a Docker event to the inventory showing it (detection excluded)")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10))
+                // A dozen readable buckets around the 250 ms target, rather than Micrometer's seventy.
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+                        Duration.ofSeconds(5), Duration.ofSeconds(10))
                 .register(registry);
         if (detector != null) {
             FunctionCounter.builder("scanopy.execs.started", detector, ServiceDetector::execsTotal)

@@ -1,0 +1,140 @@
+package io.scanopy.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scanopy.engine.config.ConfigurationException;
+import io.scanopy.engine.config.DaemonSettings;
+import io.scanopy.engine.detection.ServiceDetector;
+import io.scanopy.engine.json.InventoryJson;
+import io.scanopy.engine.live.Daemon;
+import io.scanopy.engine.live.DaemonMetrics;
+import io.scanopy.engine.live.DaemonOptions;
+import io.scanopy.engine.live.InventoryFileWriter;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.server.DaemonServer;
+import io.scanopy.server.ServerSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scanopy-daemon run} (also what {@code scanopy-daemon} without a command does): the
+ * long-running daemon. It keeps the inventory current from Docker's events, serves it over
+ * HTTP, and stops cleanly on SIGTERM or SIGINT.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
+        description = "Run the daemon: keep the inventory current from Docker's events and serve it over HTTP (the default command).")
+final class RunCommand extends DaemonCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    static final String ENV_BIND = "SCANOPY_BIND_ADDRESS";
+    static final String ENV_PORT = "SCANOPY_DAEMON_PORT";
+    static final String ENV_API_KEY = "SCANOPY_DAEMON_API_KEY";
+    static final int DEFAULT_PORT = ServerSettings.DEFAULT_PORT;
+
+    @Mixin
+    DiscoveryMixin discovery;
+
+    @Option(names = "--bind-address", paramLabel = "ADDRESS", description = "Address the HTTP API listens on. Env: " + ENV_BIND + ". Default: 127.0.0.1.")
+    String bindAddress;
+
+    @Option(names = "--daemon-port", paramLabel = "PORT", description = "Port of the HTTP API. Env: " + ENV_PORT + ". Default: " + DEFAULT_PORT + ".")
+    Integer port;
+
+    @Option(names = "--daemon-api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' on every route but /api/health. Env: "
+            + ENV_API_KEY + ". Default: none on a loopback address; a random key, printed once, on any other.")
+    String apiKey;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Keep a JSON inventory file current (rewritten atomically, debounced).")
+    Path outFile;
+
+    @Option(names = "--resync-interval", paramLabel = "SECONDS", description = "Inspect every container again this often to heal any drift; 0 = never. Default: ${DEFAULT-VALUE}.")
+    int resyncSeconds = (int) DaemonOptions.DEFAULT_RESYNC.toSeconds();
+
+    @Option(names = "--poll-interval", paramLabel = "SECONDS", description = "Where GET /events is denied, poll the container list this often. Default: ${DEFAULT-VALUE}.")
+    int pollSeconds = (int) DaemonOptions.DEFAULT_POLL.toSeconds();
+
+    @Override
+    public Integer call() throws Exception {
+        DaemonSettings settings = settings();
+        Map<String, String> env = root.environment();
+        ServerSettings server = serverSettings(env);
+        if (resyncSeconds < 0 || pollSeconds < 1) {
+            throw new ConfigurationException("--resync-interval must be 0 or more and --poll-interval at least 1 (seconds)");
+        }
+        DaemonOptions options = new DaemonOptions(discovery.options(), Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds),
+                Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(30));
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (PluginRegistry plugins = plugins(settings);
+             ServiceDetector detector = new ServiceDetector(discovery.catalogue());
+             Daemon daemon = new Daemon(plugins, settings.targets(), options, options.discovery().detection() == null ? null : detector,
+                     new DaemonMetrics(registry, detector), Clock.systemUTC());
+             InventoryFileWriter file = outFile == null ? null : new InventoryFileWriter(daemon.inventory(), outFile, Duration.ofMillis(200));
+             DaemonServer http = new DaemonServer(daemon.inventory(), registry, server)) {
+            http.start();
+            daemon.start();
+            log.info("scanopy-daemon {} watching {} target(s); inventory at {}", ScanopyDaemon.Version.daemonVersion(), settings.targets().size(), http.url());
+            if (server.keyGenerated()) {
+                // Printed once, like Jupyter's token: the only way to learn a key nobody configured.
+                log.warn("No API key was configured for {}: this run's key is {} — open {}?key={} or send 'Authorization: Bearer <key>'; set {} to choose your own",
+                        server.bindAddress(), server.apiKey(), http.url(), server.apiKey(), ENV_API_KEY);
+            }
+            stop.await();
+            log.info("stopping");
+        }
+        return 0;
+    }
+
+    private ServerSettings serverSettings(Map<String, String> env) throws ConfigurationException {
+        String bind = bindAddress != null ? bindAddress : env.getOrDefault(ENV_BIND, "127.0.0.1");
+        int httpPort;
+        if (port != null) {
+            httpPort = port;
+        } else {
+            try {
+                httpPort = Integer.parseInt(env.getOrDefault(ENV_PORT, String.valueOf(DEFAULT_PORT)).strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(ENV_PORT + "=" + env.get(ENV_PORT) + " is not a port number: use 1-65535");
+            }
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new ConfigurationException((port != null ? "--daemon-port " : ENV_PORT + "=") + httpPort + " is not a port number: use 1-65535");
+        }
+        String key = apiKey != null ? apiKey : env.get(ENV_API_KEY);
+        if (key != null && key.isBlank()) {
+            throw new ConfigurationException((apiKey != null ? "--daemon-api-key" : ENV_API_KEY) + " is empty: give a key, or unset it");
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigurationException((bindAddress != null ? "--bind-address " : ENV_BIND + "=") + bind + " is not an address of this host");
+        }
+        boolean generated = false;
+        if (key == null && !loopback) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            generated = true;
+        }
+        return new ServerSettings(bind, httpPort, key, generated);
+    }
+
+    static {
+        // Referenced so the JSON mapper is ready before the first request.
+        InventoryJson.mapper();
+    }
+}
