@@ -20,14 +20,17 @@ public final class EventStream implements AutoCloseable {
 
     private final DockerHttpClient client;
     private final DockerHttpClient.Response response;
-    private final JsonParser parser;
+    /**
+     * Made by the first {@link #next()}, on the reading thread: Jackson reads the first bytes to
+     * detect the encoding, which blocks until Docker sends an event, so made here it would hold
+     * up whoever opens the stream for as long as the engine is quiet.
+     */
+    private JsonParser parser;
     private volatile boolean closed;
 
-    EventStream(DockerHttpClient client, DockerHttpClient.Response response) throws IOException {
+    EventStream(DockerHttpClient client, DockerHttpClient.Response response) {
         this.client = client;
         this.response = response;
-        InputStream body = response.getBody();
-        this.parser = JSON.getFactory().createParser(body);
     }
 
     /**
@@ -40,6 +43,10 @@ public final class EventStream implements AutoCloseable {
         while (!closed) {
             JsonNode node;
             try {
+                if (parser == null) {
+                    InputStream body = response.getBody();
+                    parser = JSON.getFactory().createParser(body);
+                }
                 node = parser.readValueAsTree();
             } catch (IOException e) {
                 if (closed) {
