@@ -67,14 +67,15 @@ public final class DiscoveryBenchmark {
      * @param pluginsDir the plugin archives
      * @param distribution the built tarball, or null to skip whole-process figures
      * @param out where the CSV and Markdown go
+     * @param steadySeconds how long the daemon's steady state is watched
      */
-    record Config(int containers, int rounds, Path pluginsDir, Path distribution, Path out) {
+    record Config(int containers, int rounds, Path pluginsDir, Path distribution, Path out, int steadySeconds) {
     }
 
     private final Config config;
     private final DockerClient docker = DockerClientFactory.instance().client();
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
-    private final List<String> created = new ArrayList<>();
+    private final List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> networks = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
     private Path home;
@@ -84,21 +85,22 @@ public final class DiscoveryBenchmark {
     }
 
     /**
-     * {@code DiscoveryBenchmark [N] [rounds]}; paths come from system properties set by scripts/bench.sh.
+     * {@code DiscoveryBenchmark [N] [rounds] [steady-seconds]}; paths come from system properties set by scripts/bench.sh.
      *
-     * @param args N (default 100, at most 500) and rounds (default 3)
+     * @param args N (default 100, at most 500), rounds (default 3) and how long the daemon's steady state is watched (default 60 s)
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        if (n < 1 || n > 500 || rounds < 1) {
-            System.err.println("usage: bench [N 1..500] [rounds >= 1]");
+        int steady = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        if (n < 1 || n > 500 || rounds < 1 || steady < 1 || steady > 3600) {
+            System.err.println("usage: bench [N 1..500] [rounds >= 1] [steady-seconds 1..3600]");
             System.exit(2);
         }
         String dist = System.getProperty("scanopy.bench.distribution");
         Config config = new Config(n, rounds, Path.of(System.getProperty("scanopy.bench.plugins")),
-                dist == null || !Files.exists(Path.of(dist)) ? null : Path.of(dist), Path.of(System.getProperty("scanopy.bench.out", "bench/target")));
+                dist == null || !Files.exists(Path.of(dist)) ? null : Path.of(dist), Path.of(System.getProperty("scanopy.bench.out", "bench/target")), steady);
         System.out.println(new DiscoveryBenchmark(config).run());
         System.exit(0);
     }
@@ -123,6 +125,7 @@ public final class DiscoveryBenchmark {
                 proxies(registry);
                 detection(registry);
                 memory(registry);
+                new DaemonBenchmark(docker, registry, config, runId, created, rows::add).run();
             }
             return report();
         } finally {
@@ -179,7 +182,7 @@ public final class DiscoveryBenchmark {
     }
 
     private synchronized void cleanUp() {
-        for (String id : created) {
+        for (String id : List.copyOf(created)) {
             try {
                 docker.removeContainerCmd(id).withForce(true).exec();
             } catch (RuntimeException e) {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the benchmark from rotting: a small run (N=10, one round) must produce every row and the
- * CSV. Timings are printed, never asserted.
+ * Keeps the benchmark from rotting: a small run (N=10, one round, 5 s of daemon steady state)
+ * must produce every row and the CSV. Timings are printed, never asserted.
  */
 @RequiresDocker
 class BenchmarkSmokeTest {
@@ -18,12 +18,15 @@ class BenchmarkSmokeTest {
         Path out = Path.of(System.getProperty("scanopy.bench.out"));
         Path dist = Path.of(System.getProperty("scanopy.bench.distribution"));
         String table = new DiscoveryBenchmark(new DiscoveryBenchmark.Config(10, 1, Path.of(System.getProperty("scanopy.bench.plugins")),
-                Files.exists(dist) ? dist : null, out)).run();
+                Files.exists(dist) ? dist : null, out, 5)).run();
         System.out.println(table);
         for (String row : new String[] {"engine, warm, in-process", "docker inspect", "raw API floor", "through Tecnativa", "through wollomatic",
-                "through HTTPS", "containers/s with exec detection", "raw exec floor", "execs per container", "repeat discovery", "heap after GC"}) {
+                "through HTTPS", "containers/s with exec detection", "raw exec floor", "execs per container", "repeat discovery", "heap after GC",
+                "in inventory, after the start call returned", "start event (Docker's time) → in inventory", "kill (Docker's time) → gone",
+                "gone from inventory, after docker rm -f returned", "scanopy.event.to.inventory Timer", "burst: 10 containers started at once",
+                "steady state: exec_create events", "steady state: CPU of the daemon's threads", "steady state: heap used"}) {
             assertTrue(table.contains(row), "row missing: " + row + "\n" + table);
         }
-        assertTrue(Files.readString(out.resolve("bench-N10.csv")).lines().count() >= 12);
+        assertTrue(Files.readString(out.resolve("bench-N10.csv")).lines().count() >= 19);
     }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,16 +20,17 @@ public final class EventStream implements AutoCloseable {
 
     private final DockerHttpClient client;
     private final DockerHttpClient.Response response;
-    private final JsonParser parser;
+    /**
+     * Made by the first {@link #next()}, on the reading thread: Jackson reads the first bytes to
+     * detect the encoding, which blocks until Docker sends an event, so made here it would hold
+     * up whoever opens the stream for as long as the engine is quiet.
+     */
+    private JsonParser parser;
     private volatile boolean closed;
 
-    EventStream(DockerHttpClient client, DockerHttpClient.Response response) throws IOException {
+    EventStream(DockerHttpClient client, DockerHttpClient.Response response) {
         this.client = client;
         this.response = response;
-        InputStream body = response.getBody();
-        // A reader, not the byte stream: Jackson would read ahead to detect the encoding, and
-        // Docker sends nothing until the first event, so opening the stream would block.
-        this.parser = JSON.getFactory().createParser(new InputStreamReader(body, StandardCharsets.UTF_8));
     }
 
     /**
@@ -44,6 +43,10 @@ public final class EventStream implements AutoCloseable {
         while (!closed) {
             JsonNode node;
             try {
+                if (parser == null) {
+                    InputStream body = response.getBody();
+                    parser = JSON.getFactory().createParser(body);
+                }
                 node = parser.readValueAsTree();
             } catch (IOException e) {
                 if (closed) {

@@ -409,7 +409,9 @@ final class TargetWatcher implements Runnable {
         // A destroyed container leaves at once; the others are inspected, all at once.
         for (String id : destroyed) {
             inventory.removeContainer(label, id);
-            detector.forget(id);
+            if (detector != null) {
+                detector.forget(id);
+            }
             metrics.eventApplied(Duration.between(containers.get(id), clock.instant()));
             containers.remove(id);
         }

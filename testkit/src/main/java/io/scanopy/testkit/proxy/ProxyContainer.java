@@ -10,6 +10,8 @@ import java.util.Map;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import java.util.ArrayList;
 import org.testcontainers.containers.GenericContainer;
@@ -24,6 +26,7 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
     private final int port;
     private final String scheme;
     private final List<Bind> binds = new ArrayList<>();
+    private Integer hostPort;
 
     /**
      * @param image the proxy image
@@ -39,6 +42,10 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
         readOnlyBind("/var/run/docker.sock", "/var/run/docker.sock");
         withCreateContainerCmdModifier(cmd -> {
             LoopbackPorts.apply(cmd, List.<ExposedPort>of(), List.of(port));
+            if (hostPort != null) {
+                HostConfig fixed = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
+                cmd.withHostConfig(fixed.withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), ExposedPort.tcp(port))));
+            }
             // Binds set directly: Testcontainers' own file-system binds first probe with a helper
             // image, which cannot be pulled here (minutes of waiting).
             HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
@@ -59,6 +66,18 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
      */
     public ProxyContainer readOnlyBind(String hostPath, String containerPath) {
         binds.add(new Bind(hostPath, new Volume(containerPath), AccessMode.ro));
+        return this;
+    }
+
+    /**
+     * Publishes on a chosen port of 127.0.0.1 instead of a random one: a proxy started again in
+     * place of one that was killed answers at the same URL, as a restarted proxy would.
+     *
+     * @param loopbackPort the host port on 127.0.0.1
+     * @return this
+     */
+    public ProxyContainer onLoopbackPort(int loopbackPort) {
+        this.hostPort = loopbackPort;
         return this;
     }
 

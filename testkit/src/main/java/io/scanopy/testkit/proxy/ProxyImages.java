@@ -30,6 +30,8 @@ public final class ProxyImages {
     public static final String HTTPS_PROXY = "scanopy-testkit/https-proxy:1";
     /** HAProxy that answers one container's inspection with Docker's 404 (a fault injector). */
     public static final String FAULT_PROXY = "scanopy-testkit/fault-proxy:1";
+    /** HAProxy that forwards everything and logs each request on stdout (a request counter). */
+    public static final String COUNTING_PROXY = "scanopy-testkit/counting-proxy:1";
 
     private static final String RESOURCES = "io/scanopy/testkit/proxy/";
     private static final Map<String, ProxyImage> BUILT = new LinkedHashMap<>();
@@ -87,6 +89,21 @@ public final class ProxyImages {
                 EXPOSE 2375
                 ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]
                 """, List.of("fault-haproxy.cfg")));
+    }
+
+    /**
+     * A request counter: plain HTTP to the Docker socket, nothing filtered, every request logged
+     * on stdout in HAProxy's httplog format ({@code "GET /v1.41/containers/json HTTP/1.1"}), so a
+     * test counts from the container's logs what a client asked of Docker.
+     *
+     * @return the image (ours)
+     */
+    public static synchronized ProxyImage counting() {
+        return BUILT.computeIfAbsent(COUNTING_PROXY, name -> build(name, """
+                COPY counting-haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
+                EXPOSE 2375
+                ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]
+                """, List.of("counting-haproxy.cfg")));
     }
 
     private static ProxyImage upstreamOr(String upstream, java.util.function.Supplier<ProxyImage> replica) {
