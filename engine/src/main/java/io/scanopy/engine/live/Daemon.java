@@ -75,7 +75,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Waits until every target has had its first full discovery (not detection).
+     * Waits until every target has had its first full discovery (not detection) and follows
+     * its events or polls it.
      *
      * @param timeout how long to wait
      * @return true when all have

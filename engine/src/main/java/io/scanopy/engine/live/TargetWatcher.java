@@ -84,6 +84,7 @@ final class TargetWatcher implements Runnable {
     private Instant lastEventTime;
     private Instant lastConfirmed;
     private boolean synced;
+    private boolean announced;
     private boolean derivedNetworks;
     private String execDenial;
 
@@ -143,6 +144,7 @@ final class TargetWatcher implements Runnable {
                         connectedAt = clock.instant();
                         sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
                         inventory.setState(label, TargetHealth.State.CONNECTED, null);
+                        announceReady();
                         log.info("{} ready: {}; following events", label, readyLine(negotiated.report()));
                         backoff = options.initialBackoff();
                         followEvents(negotiated.report());
@@ -151,6 +153,7 @@ final class TargetWatcher implements Runnable {
                                 + options.pollInterval().toSeconds() + " s. To follow events: " + events.remediation();
                         sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
                         inventory.setState(label, TargetHealth.State.POLLING, why);
+                        announceReady();
                         log.info("{} ready: {}; {}", label, readyLine(negotiated.report()), why);
                         backoff = options.initialBackoff();
                         poll(negotiated.report());
@@ -196,6 +199,14 @@ final class TargetWatcher implements Runnable {
             if (session != null) {
                 session.close();
             }
+        }
+    }
+
+    /** Tells the daemon, once, that this target is in the inventory and followed. */
+    private void announceReady() {
+        if (!announced) {
+            announced = true;
+            onFirstSync.run();
         }
     }
 
@@ -520,10 +531,7 @@ final class TargetWatcher implements Runnable {
         metrics.resync(label, kind.name().toLowerCase(java.util.Locale.ROOT));
         lastConfirmed = clock.instant();
         countContainers();
-        if (!synced) {
-            synced = true;
-            onFirstSync.run();
-        }
+        synced = true;
         detect(toDetect);
     }
 
