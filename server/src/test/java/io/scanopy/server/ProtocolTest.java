@@ -102,7 +102,7 @@ class ProtocolTest {
     static Stream<Arguments> getRoutes() {
         return Stream.of(Arguments.of("/api/health"), Arguments.of("/api/inventory"), Arguments.of("/api/containers/" + Records.id('a', "1")),
                 Arguments.of("/metrics"), Arguments.of("/api/sd/prometheus"), Arguments.of("/"), Arguments.of("/app.js"), Arguments.of("/style.css"),
-                Arguments.of("/favicon.svg"),                 Arguments.of("/api/changes"));
+                Arguments.of("/favicon.svg"), Arguments.of("/api/changes"));
     }
 
     @ParameterizedTest(name = "HEAD {0} answers like GET, without a body")
