@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scanopy.engine.json.InventoryJson;
+import io.scanopy.spi.inventory.DockerEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,6 +98,20 @@ class ProtocolTest {
         String answer = raw("GET /api/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertJsonBody(answer, 400);
+    }
+
+    @Test
+    void aFaultInARouteIs500JsonWithoutDetails() throws Exception {
+        // An engine without reachedVia breaks health(): a real fault inside a route.
+        try (TestServer broken = TestServer.withKey()) {
+            DockerEngine good = Records.engine();
+            broken.inventory.replaceAll(Records.TARGET, new DockerEngine(good.id(), good.name(), good.version(), good.apiVersion(),
+                    good.os(), List.of(), good.capabilities(), good.containers(), good.networks(), good.notes()));
+            HttpResponse<String> response = broken.send(broken.anonymous("/api/health"));
+            assertJsonError(response, 500);
+            assertFalse(response.body().contains("Exception") || response.body().contains("Index") || response.body().contains("at "), response.body());
+            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(null));
+        }
     }
 
     static Stream<Arguments> getRoutes() {
