@@ -87,10 +87,11 @@ class ProtocolTest {
     }
 
     @Test
-    void hugeRequestLineIsRefused() throws Exception {
+    void hugeRequestLineIs414Json() throws Exception {
+        // Jetty's parser says 414 URI Too Long for the request line, the precise status (RFC 9110).
         String answer = raw("GET /api/inventory?" + "x".repeat(20_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-        assertTrue(answer.startsWith("HTTP/1.1 431 ") || answer.startsWith("HTTP/1.1 414 "), answer);
-        assertJsonBody(answer, Integer.parseInt(answer.substring(9, 12)));
+        assertTrue(answer.startsWith("HTTP/1.1 414 "), answer);
+        assertJsonBody(answer, 414);
     }
 
     @Test
