@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every request's way in, in this order: the security headers, the body limit, the page login,
- * the key, the route, the method. The key is checked before the route is looked up, so a
- * client without it learns nothing, not even which paths exist.
+ * the key, the route, the method. Without the key every path but the open ones answers 401,
+ * known or not, so a client without it learns nothing, not even which paths exist.
  */
 final class FrontHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(FrontHandler.class);
