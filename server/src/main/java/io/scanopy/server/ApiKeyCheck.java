@@ -2,7 +2,6 @@ package io.scanopy.server;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpField;
@@ -25,7 +24,7 @@ final class ApiKeyCheck {
      * @param apiKey the key, or null for an open server
      */
     ApiKeyCheck(String apiKey) {
-        this.keyDigest = apiKey == null ? null : sha256(apiKey);
+        this.keyDigest = apiKey == null ? null : Sha256.of(apiKey);
         // The cookie holds a digest of the key, not the key: a key may contain characters a
         // cookie cannot, and the browser's cookie jar never holds the key itself.
         this.cookieValue = apiKey == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(keyDigest);
@@ -52,7 +51,7 @@ final class ApiKeyCheck {
      */
     boolean keyMatches(String presented) {
         // Digests have a fixed length: the comparison's time tells nothing, not even the key's length.
-        return keyDigest != null && presented != null && MessageDigest.isEqual(keyDigest, sha256(presented));
+        return keyDigest != null && presented != null && MessageDigest.isEqual(keyDigest, Sha256.of(presented));
     }
 
     /**
@@ -84,13 +83,5 @@ final class ApiKeyCheck {
             }
         }
         return match;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

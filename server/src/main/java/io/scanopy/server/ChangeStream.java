@@ -94,10 +94,9 @@ final class ChangeStream implements Route, AutoCloseable {
         if (closed) {
             session.close();
         }
-        StringBuilder preamble = new StringBuilder("retry: " + RETRY_MILLIS + "\n\n");
-        AutoCloseable subscription = subscribe(lastEventId(request), session, preamble);
+        Start start = subscribe(lastEventId(request), session);
         try {
-            session.stream(preamble.toString());
+            session.stream("retry: " + RETRY_MILLIS + "\n\n" + start.reload());
             callback.succeeded();
         } catch (IOException e) {
             LOG.debug("event stream client gone: {}", e.toString());
@@ -106,21 +105,24 @@ final class ChangeStream implements Route, AutoCloseable {
             Thread.currentThread().interrupt();
             callback.failed(e);
         } finally {
-            subscription.close();
+            start.subscription().close();
             sessions.remove(session);
         }
     }
 
+    /** Where a stream starts: its subscription, and the reload event to send first (or nothing). */
+    private record Start(AutoCloseable subscription, String reload) {
+    }
+
     /**
-     * Subscribes the session where the client stands, adding a reload event to the preamble
-     * when it cannot resume. The subscription queues the missed changes before anything is
-     * written, so they follow the preamble.
+     * Subscribes the session where the client stands. The subscription queues the missed
+     * changes before anything is written, so they follow the preamble.
      */
-    private AutoCloseable subscribe(Long resumeFrom, SseSession session, StringBuilder preamble) {
+    private Start subscribe(Long resumeFrom, SseSession session) {
         if (resumeFrom != null && resumable(resumeFrom)) {
             Optional<AutoCloseable> resumed = inventory.subscribe(resumeFrom, session::offer);
             if (resumed.isPresent()) {
-                return resumed.get();
+                return new Start(resumed.get(), "");
             }
         }
         while (true) {
@@ -128,10 +130,7 @@ final class ChangeStream implements Route, AutoCloseable {
             // Empty only if the whole window turned over since the line above: try again.
             Optional<AutoCloseable> current = inventory.subscribe(now, session::offer);
             if (current.isPresent()) {
-                if (resumeFrom != null) {
-                    preamble.append(SseSession.reload(now));
-                }
-                return current.get();
+                return new Start(current.get(), resumeFrom == null ? "" : SseSession.reload(now));
             }
         }
     }

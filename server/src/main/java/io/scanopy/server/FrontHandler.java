@@ -10,13 +10,16 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every request's way in, in this order: the security headers, the body limit, the page login,
- * the key, the route, the method. The key is checked before the route is looked up, so a
- * client without it learns nothing, not even which paths exist.
+ * the key, the route, the method. Without the key every path but the open ones answers 401,
+ * known or not, so a client without it learns nothing, not even which paths exist.
  */
 final class FrontHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontHandler.class);
     /** The API takes no bodies: anything beyond this is refused unread. */
     static final int MAX_BODY_BYTES = 16 * 1024;
 
@@ -58,8 +61,27 @@ final class FrontHandler extends Handler.Abstract {
             Responses.error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, request.getMethod() + " is not allowed here: the API only reads");
             return true;
         }
-        match.get().route().handle(request, response, callback);
+        try {
+            match.get().route().handle(request, response, callback);
+        } catch (Exception e) {
+            fault(request, response, callback, path, e);
+        }
         return true;
+    }
+
+    /**
+     * A route failed. Answered here rather than left to Jetty, whose log line would carry the
+     * full URI, query (and so a {@code ?key=}) included.
+     */
+    private static void fault(Request request, Response response, Callback callback, String path, Exception e) {
+        LOG.warn("{} {} failed", request.getMethod(), path, e);
+        if (response.isCommitted()) {
+            callback.failed(e);
+            return;
+        }
+        response.reset();
+        Responses.securityHeaders(response);
+        Responses.error(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, null);
     }
 
     /**

@@ -3,8 +3,6 @@ package io.scanopy.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,17 +55,9 @@ final class WebAssets {
                 throw new IllegalStateException("the server jar lacks " + BASE + name);
             }
             byte[] bytes = in.readAllBytes();
-            return new Asset(bytes, contentType, "\"" + HexFormat.of().formatHex(sha256(bytes), 0, 16) + "\"");
+            return new Asset(bytes, contentType, "\"" + HexFormat.of().formatHex(Sha256.of(bytes), 0, 16) + "\"");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + BASE + name, e);
-        }
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 }
