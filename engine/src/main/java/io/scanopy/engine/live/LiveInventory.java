@@ -274,21 +274,28 @@ public final class LiveInventory {
     }
 
     /**
-     * Finds a container by id (or a unique prefix of at least 12 characters) on any target.
+     * Finds a container by id, or by a prefix of at least 12 characters that only one container has.
      *
      * @param idOrPrefix the id
-     * @return the engine id and the container
+     * @return the engine id and the container; empty when none or several match
      */
     public Optional<Map.Entry<String, Container>> findContainer(String idOrPrefix) {
         synchronized (lock) {
+            Map.Entry<String, Container> found = null;
             for (TargetState t : targets.values()) {
                 for (Container c : t.containers.values()) {
-                    if (c.id().equals(idOrPrefix) || idOrPrefix.length() >= 12 && c.id().startsWith(idOrPrefix)) {
+                    if (c.id().equals(idOrPrefix)) {
                         return Optional.of(Map.entry(t.engine == null ? "" : t.engine.id(), c));
+                    }
+                    if (idOrPrefix.length() >= 12 && c.id().startsWith(idOrPrefix)) {
+                        if (found != null && !found.getValue().id().equals(c.id())) {
+                            return Optional.empty();
+                        }
+                        found = Map.entry(t.engine == null ? "" : t.engine.id(), c);
                     }
                 }
             }
-            return Optional.empty();
+            return Optional.ofNullable(found);
         }
     }
 

@@ -119,4 +119,14 @@ class LiveInventoryTest {
         assertEquals("connection refused", health.message());
         assertEquals("target-unreachable", inventory.snapshot().inventory().notes().get(0).code());
     }
+
+    @Test
+    void aContainerIsFoundByIdOrByAPrefixOnlyItHas() {
+        inventory.putContainer(TARGET, container("0123456789abcdef01", "web", "running"));
+        inventory.putContainer(TARGET, container("0123456789abffff02", "db", "running"));
+        assertEquals("web", inventory.findContainer("0123456789abcdef01").orElseThrow().getValue().displayName());
+        assertEquals("db", inventory.findContainer("0123456789abf").orElseThrow().getValue().displayName());
+        assertEquals(Optional.empty(), inventory.findContainer("0123456789ab"), "a prefix two containers share names neither");
+        assertEquals(Optional.empty(), inventory.findContainer("0123456789a"), "a prefix under 12 characters names nothing");
+    }
 }
