@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every request's way in, in this order: the security headers, the body limit, the page login,
+ * Every request's way in, in this order: the security headers, the host name (an open daemon only), the body limit, the page login,
  * the key, the route, the method. Without the key every path but the open ones answers 401,
  * known or not, so a client without it learns nothing, not even which paths exist.
  */
@@ -26,16 +26,23 @@ final class FrontHandler extends Handler.Abstract {
     private final Router router;
     private final ApiKeyCheck keys;
     private final PageLogin login;
+    private final HostCheck hosts;
 
     FrontHandler(Router router, ApiKeyCheck keys) {
         this.router = router;
         this.keys = keys;
         this.login = new PageLogin(keys);
+        this.hosts = new HostCheck(keys.open());
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Responses.securityHeaders(response);
+        if (!hosts.allows(request)) {
+            Responses.error(response, callback, HttpStatus.FORBIDDEN_403,
+                    "this daemon has no API key, so it answers only to localhost and 127.0.0.1 (a guard against DNS rebinding); set SCANOPY_DAEMON_API_KEY to serve other names");
+            return true;
+        }
         if (bodyTooLarge(request)) {
             Responses.error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "request body too large: the API takes no bodies");
             return true;
