@@ -7,6 +7,7 @@ import io.scanopy.engine.discovery.NetworkMapper;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerEvent;
 import io.scanopy.engine.docker.EventStream;
+import io.scanopy.engine.docker.EventsRefusedException;
 import io.scanopy.engine.plugin.PluginRegistry;
 import io.scanopy.engine.target.TargetSession;
 import io.scanopy.spi.DockerEndpoint;
@@ -138,9 +139,19 @@ final class TargetWatcher implements Runnable {
                     requireList(negotiated.report());
                     execDenial = TargetSession.execDenial(negotiated.report());
                     Check events = negotiated.report().check(DockerEndpoint.EVENTS);
-                    if (events == null || events.status() != Status.DENIED) {
-                        // The stream first, then the list: nothing that happens in between is lost.
-                        openStream();
+                    String pollingBecause = events != null && events.status() == Status.DENIED
+                            ? "GET /events denied by the " + events.deniedBy() + " (HTTP " + events.httpStatus() + ")" + ". To follow events: " + events.remediation()
+                            : null;
+                    if (pollingBecause == null) {
+                        try {
+                            // The stream first, then the list: nothing that happens in between is lost.
+                            openStream();
+                        } catch (EventsRefusedException e) {
+                            // A plugin that does not declare /events was not asked about it: its refusal shows only now.
+                            pollingBecause = "GET /events answered HTTP " + e.answer().status() + " (the plugin " + session.plugin().id() + " does not declare it)";
+                        }
+                    }
+                    if (pollingBecause == null) {
                         connectedAt = clock.instant();
                         sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
                         inventory.setState(label, TargetHealth.State.CONNECTED, null);
@@ -149,8 +160,7 @@ final class TargetWatcher implements Runnable {
                         backoff = options.initialBackoff();
                         followEvents(negotiated.report());
                     } else {
-                        String why = "GET /events denied by the " + events.deniedBy() + " (HTTP " + events.httpStatus() + "): polling the container list every "
-                                + options.pollInterval().toSeconds() + " s. To follow events: " + events.remediation();
+                        String why = "polling the container list every " + options.pollInterval().toSeconds() + " s: " + pollingBecause;
                         sync(synced ? Resync.DIFF : Resync.FULL, negotiated.report());
                         inventory.setState(label, TargetHealth.State.POLLING, why);
                         announceReady();
