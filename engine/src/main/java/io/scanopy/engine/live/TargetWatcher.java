@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -136,7 +135,7 @@ final class TargetWatcher implements Runnable {
                         session = TargetSession.open(target, plugins);
                     }
                     Negotiated negotiated = session.negotiate(options.discovery().wantExec());
-                    requireList(negotiated.report());
+                    session.requireList(negotiated.report());
                     execDenial = TargetSession.execDenial(negotiated.report());
                     Check events = negotiated.report().check(DockerEndpoint.EVENTS);
                     String pollingBecause = events != null && events.status() == Status.DENIED
@@ -244,13 +243,6 @@ final class TargetWatcher implements Runnable {
                 + ", API " + (engine.apiVersion() == null ? "unversioned" : "v" + engine.apiVersion())
                 + ", " + inventory.containerIds(label).size() + " containers, "
                 + (degraded.isEmpty() ? "nothing degraded" : "degraded: " + String.join("; ", degraded));
-    }
-
-    private void requireList(CapabilityReport report) throws DockerAccessException {
-        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
-        if (list != null && list.status() == Status.DENIED) {
-            throw new DockerAccessException(DockerAccessException.Kind.DENIED, "Cannot list containers on " + label + " — " + list.remediation(), null);
-        }
     }
 
     private static Duration jitter(Duration base) {
@@ -442,7 +434,7 @@ final class TargetWatcher implements Runnable {
         }
         List<Container> toDetect = new ArrayList<>();
         for (Map.Entry<String, Future<Optional<Container>>> entry : inspections.entrySet()) {
-            Optional<Container> found = await(entry.getValue());
+            Optional<Container> found = session.await(entry.getValue());
             String id = entry.getKey();
             if (found.isEmpty() || !wanted(found.get())) {
                 inventory.removeContainer(label, id);
@@ -480,21 +472,6 @@ final class TargetWatcher implements Runnable {
         return session.docker().listContainers(true).stream().filter(c -> c.id().equals(id)).findFirst();
     }
 
-    private <T> T await(Future<T> future) throws DockerAccessException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof DockerAccessException dae) {
-                throw dae;
-            }
-            throw session.docker().describeFailure(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping = true;
-            throw new DockerAccessException(DockerAccessException.Kind.OTHER, "stopping", e);
-        }
-    }
-
     /** Running containers only, unless stopped ones were asked for; never one hidden by its label. */
     private boolean wanted(Container c) {
         return (options.discovery().includeStopped() || "running".equals(c.state())) && !ServiceMatcher.ignored(c);
@@ -522,7 +499,7 @@ final class TargetWatcher implements Runnable {
             }
         }
         for (Map.Entry<String, Future<Optional<Container>>> entry : inspections.entrySet()) {
-            await(entry.getValue()).ifPresent(containers::add);
+            session.await(entry.getValue()).ifPresent(containers::add);
         }
         List<Container> visible = new ArrayList<>();
         List<Container> toDetect = new ArrayList<>();

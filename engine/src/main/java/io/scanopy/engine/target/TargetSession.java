@@ -163,10 +163,11 @@ public final class TargetSession implements AutoCloseable {
         Negotiated result = negotiate(options.wantExec(),
                 () -> listing.set(executor.submit(() -> docker.listContainers(options.includeStopped()))));
         CapabilityReport report = result.report();
-        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
-        if (list == null || list.status() == Status.DENIED) {
+        try {
+            requireList(report);
+        } catch (DockerAccessException e) {
             listing.get().cancel(true);
-            throw listDenied(list);
+            throw e;
         }
         List<Note> notes = new ArrayList<>(degradations(report));
         List<Container> listed = await(listing.get());
@@ -182,12 +183,29 @@ public final class TargetSession implements AutoCloseable {
         return describeEngine(containers, networks, notes);
     }
 
-    private DockerAccessException listDenied(Check list) {
-        String why = list == null ? "the plugin " + plugin().id() + " does not declare GET /containers/json" : list.remediation();
-        return new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — " + why, null);
+    /**
+     * Nothing can be discovered without the container list.
+     *
+     * @param report the capability report
+     * @throws DockerAccessException when the list is denied or not declared, with the fix
+     */
+    public void requireList(CapabilityReport report) throws DockerAccessException {
+        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
+        if (list == null || list.status() == Status.DENIED) {
+            String why = list == null ? "the plugin " + plugin().id() + " does not declare GET /containers/json" : list.remediation();
+            throw new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — " + why, null);
+        }
     }
 
-    private <T> T await(Future<T> future) throws DockerAccessException {
+    /**
+     * Waits for a request made with {@link #submit}.
+     *
+     * @param future the request
+     * @param <T> what it returns
+     * @return its answer
+     * @throws DockerAccessException when it failed, described for the user, or the wait was interrupted
+     */
+    public <T> T await(Future<T> future) throws DockerAccessException {
         try {
             return future.get();
         } catch (ExecutionException e) {
