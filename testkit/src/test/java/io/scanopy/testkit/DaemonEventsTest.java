@@ -90,7 +90,8 @@ class DaemonEventsTest {
         Daemon daemon = track(Live.daemon(registry, target(proxy), Live.fast(DiscoveryOptions.defaults()), detector));
         daemon.start();
         assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)), "first sync: " + daemon.inventory().health());
-        assertEquals(TargetHealth.State.CONNECTED, Live.health(daemon).state(), Live.health(daemon).toString());
+        // The first sync is counted just before the state is set: wait (bounded) for it.
+        Live.await(WAIT, () -> "connected: " + Live.health(daemon), () -> Live.health(daemon).state() == TargetHealth.State.CONNECTED);
         Live.awaitContainer(daemon, a.getContainerId(), c -> true, WAIT, "a container running before the daemon started");
 
         // The first detection probes each of ours once (the engine counts the execs), then steady state costs nothing.
