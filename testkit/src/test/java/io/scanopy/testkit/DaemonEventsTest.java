@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import io.scanopy.engine.detection.DetectionOptions;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.discovery.DiscoveryOptions;
 import io.scanopy.engine.live.Daemon;
@@ -89,7 +90,8 @@ class DaemonEventsTest {
         Daemon daemon = track(Live.daemon(registry, target(proxy), Live.fast(DiscoveryOptions.defaults()), detector));
         daemon.start();
         assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)), "first sync: " + daemon.inventory().health());
-        assertEquals(TargetHealth.State.CONNECTED, Live.health(daemon).state(), Live.health(daemon).toString());
+        // The first sync is counted just before the state is set: wait (bounded) for it.
+        Live.await(WAIT, () -> "connected: " + Live.health(daemon), () -> Live.health(daemon).state() == TargetHealth.State.CONNECTED);
         Live.awaitContainer(daemon, a.getContainerId(), c -> true, WAIT, "a container running before the daemon started");
 
         // The first detection probes each of ours once (the engine counts the execs), then steady state costs nothing.
@@ -177,6 +179,39 @@ class DaemonEventsTest {
         assertEquals(Set.of(), Set.copyOf(after.stream().map(Request::path).filter(p -> p.startsWith("/containers/") && p.endsWith("/json") && !p.equals("/containers/json"))
                 .map(p -> p.substring("/containers/".length(), p.length() - "/json".length())).filter(x -> !named.containsKey(x)).toList()),
                 "no inspection of a container no event named");
+    }
+
+    @Test
+    void aContainerIsProbedOncePerStartWhateverEventsComeWhileItsProbeRuns() throws Exception {
+        // Listeners that accept and never answer: the probe outlasts its 4 s exec timeout, so its result is
+        // "limited" and not cached; only the daemon's own bookkeeping can stop a second probe of the same start.
+        TestContainer slow = started(new TestContainer().withCommand("sh", "-c",
+                "for p in 9000 9001 9002 9003 9004 9005; do nc -ll -p $p -e sleep 600 & done; wait"));
+        ServiceDetector detector = track(Live.detector());
+        DetectionOptions shortProbe = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(4), Duration.ofSeconds(120));
+        ExecCounter execs = new ExecCounter();
+        Daemon daemon = track(Live.daemon(registry, TargetSpec.local(Map.of()), Live.fast(DiscoveryOptions.defaults().withDetection(shortProbe)), detector));
+        daemon.start();
+        assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)), "first sync: " + daemon.inventory().health());
+        Live.await(Duration.ofSeconds(30), () -> "the slow container's probe starts", () -> {
+            try {
+                return execs.counts().getOrDefault(slow.getContainerId(), 0) >= 1;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long probeSeen = System.nanoTime();
+        // Events that change nothing about the start (a rename, a network connect) while the probe runs.
+        String renamed = "scanopy-live-slow-" + UUID.randomUUID().toString().substring(0, 8);
+        docker.renameContainerCmd(slow.getContainerId()).withName(renamed).exec();
+        Live.awaitContainer(daemon, slow.getContainerId(), x -> x.names().equals(List.of(renamed)), WAIT, "renamed while its probe runs");
+        String network = Live.createNetwork("scanopy-live-slow");
+        track(() -> Live.removeNetwork(network));
+        docker.connectToNetworkCmd().withNetworkId(network).withContainerId(slow.getContainerId()).exec();
+        Live.awaitContainer(daemon, slow.getContainerId(), x -> x.networks().size() == 2, WAIT, "connected while its probe runs");
+        // Past the first probe's 4 s timeout and long enough for a second one to have started.
+        Thread.sleep(Math.max(0, 7_000 - (System.nanoTime() - probeSeen) / 1_000_000));
+        assertEquals(1, execs.counts().getOrDefault(slow.getContainerId(), 0), "one probe per start, not one more per event that came while it ran");
     }
 
     @Test

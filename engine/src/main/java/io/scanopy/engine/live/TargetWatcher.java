@@ -87,6 +87,8 @@ final class TargetWatcher implements Runnable {
     private boolean announced;
     private boolean derivedNetworks;
     private String execDenial;
+    /** Starts ({@link #startKey}) whose detection is under way: another event on the same start must not probe it again. */
+    private final Set<String> detecting = new java.util.HashSet<>();
 
     /** Work items besides events. */
     private enum Signal { RESYNC }
@@ -95,7 +97,8 @@ final class TargetWatcher implements Runnable {
     private record StreamEnd(EventStream stream, Throwable cause) {
     }
 
-    private record Detected(List<Container> containers, List<Note> notes) {
+    /** A detection's results; {@code probed} names the starts it covered, found or not. */
+    private record Detected(List<Container> containers, List<Note> notes, Set<String> probed) {
     }
 
     TargetWatcher(TargetSpec target, PluginRegistry plugins, DaemonOptions options, LiveInventory inventory, ServiceDetector detector,
@@ -271,6 +274,8 @@ final class TargetWatcher implements Runnable {
 
     private void openStream() throws DockerAccessException {
         work.clear();
+        // Detection results still queued were just dropped (the detector's cache keeps what they found): their starts may be probed again.
+        detecting.clear();
         EventStream opened = session.docker().events(lastEventTime);
         stream = opened;
         Thread reader = new Thread(() -> readEvents(opened), "events-" + label);
@@ -554,7 +559,12 @@ final class TargetWatcher implements Runnable {
 
     private boolean needsDetection(Container c) {
         return detector != null && options.discovery().detection() != null && c.services().isEmpty() && "running".equals(c.state())
-                && detector.cached(c).isEmpty();
+                && detector.cached(c).isEmpty() && !detecting.contains(startKey(c));
+    }
+
+    /** One start of one container: what a probe's result belongs to. */
+    private static String startKey(Container c) {
+        return c.id() + "@" + c.started() + "@" + c.imageId();
     }
 
     /** Detection runs beside the watcher (it may take seconds); its results come back through the work queue, in order with everything else. */
@@ -564,16 +574,25 @@ final class TargetWatcher implements Runnable {
         }
         TargetSession current = session;
         String denial = execDenial;
+        Set<String> probed = new java.util.HashSet<>();
+        containers.forEach(c -> probed.add(startKey(c)));
+        detecting.addAll(probed);
         detectionPool.execute(() -> {
             if (stopping) {
                 return;
             }
-            ServiceDetector.Outcome outcome = detector.detect(current.docker(), containers, options.discovery().detection(), denial);
-            work.offer(new Detected(outcome.containers(), outcome.notes()));
+            try {
+                ServiceDetector.Outcome outcome = detector.detect(current.docker(), containers, options.discovery().detection(), denial);
+                work.offer(new Detected(outcome.containers(), outcome.notes(), probed));
+            } catch (RuntimeException e) {
+                log.warn("{}: service detection failed ({}); the next event or resync tries again", label, e.toString());
+                work.offer(new Detected(List.of(), List.of(), probed));
+            }
         });
     }
 
     private void applyDetection(Detected detected) {
+        detecting.removeAll(detected.probed());
         for (Container c : detected.containers()) {
             Optional<Container> known = inventory.container(label, c.id());
             // Only onto the same container: a newer start has its own detection coming.
