@@ -89,6 +89,11 @@ final class TargetWatcher implements Runnable {
     private String execDenial;
     /** Starts ({@link #startKey}) whose detection is under way: another event on the same start must not probe it again. */
     private final Set<String> detecting = new java.util.HashSet<>();
+    /**
+     * Starts whose detection is done, found or not. A result the detector does not cache (a
+     * probe limited by no shell or no client) must not make every resync probe again.
+     */
+    private final Set<String> detected = new java.util.HashSet<>();
 
     /** Work items besides events. */
     private enum Signal { RESYNC }
@@ -98,7 +103,7 @@ final class TargetWatcher implements Runnable {
     }
 
     /** A detection's results; {@code probed} names the starts it covered, found or not. */
-    private record Detected(List<Container> containers, List<Note> notes, Set<String> probed) {
+    private record Detected(List<Container> containers, List<Note> notes, Set<String> probed, boolean done) {
     }
 
     TargetWatcher(TargetSpec target, PluginRegistry plugins, DaemonOptions options, LiveInventory inventory, ServiceDetector detector,
@@ -427,9 +432,7 @@ final class TargetWatcher implements Runnable {
         // A destroyed container leaves at once; the others are inspected, all at once.
         for (String id : destroyed) {
             inventory.removeContainer(label, id);
-            if (detector != null) {
-                detector.forget(id);
-            }
+            forgetStarts(id);
             metrics.eventApplied(Duration.between(containers.get(id), clock.instant()));
             containers.remove(id);
         }
@@ -517,6 +520,9 @@ final class TargetWatcher implements Runnable {
                 }
             }
         }
+        Set<String> stillThere = new java.util.HashSet<>();
+        visible.forEach(c -> stillThere.add(c.id()));
+        known.keySet().stream().filter(id -> !stillThere.contains(id)).forEach(this::forgetStarts);
         derivedNetworks = !report.allows(DockerEndpoint.LIST_NETWORKS);
         List<Network> networks = session.networks(report, visible, notes);
         inventory.replaceAll(label, session.describeEngine(visible, networks, notes));
@@ -559,7 +565,15 @@ final class TargetWatcher implements Runnable {
 
     private boolean needsDetection(Container c) {
         return detector != null && options.discovery().detection() != null && c.services().isEmpty() && "running".equals(c.state())
-                && detector.cached(c).isEmpty() && !detecting.contains(startKey(c));
+                && detector.cached(c).isEmpty() && !detecting.contains(startKey(c)) && !detected.contains(startKey(c));
+    }
+
+    /** A container is gone: what was detected for it goes too. */
+    private void forgetStarts(String containerId) {
+        if (detector != null) {
+            detector.forget(containerId);
+        }
+        detected.removeIf(key -> key.startsWith(containerId + "@"));
     }
 
     /** One start of one container: what a probe's result belongs to. */
@@ -583,17 +597,20 @@ final class TargetWatcher implements Runnable {
             }
             try {
                 ServiceDetector.Outcome outcome = detector.detect(current.docker(), containers, options.discovery().detection(), denial);
-                work.offer(new Detected(outcome.containers(), outcome.notes(), probed));
+                work.offer(new Detected(outcome.containers(), outcome.notes(), probed, true));
             } catch (RuntimeException e) {
                 log.warn("{}: service detection failed ({}); the next event or resync tries again", label, e.toString());
-                work.offer(new Detected(List.of(), List.of(), probed));
+                work.offer(new Detected(List.of(), List.of(), probed, false));
             }
         });
     }
 
-    private void applyDetection(Detected detected) {
-        detecting.removeAll(detected.probed());
-        for (Container c : detected.containers()) {
+    private void applyDetection(Detected result) {
+        detecting.removeAll(result.probed());
+        if (result.done()) {
+            detected.addAll(result.probed());
+        }
+        for (Container c : result.containers()) {
             Optional<Container> known = inventory.container(label, c.id());
             // Only onto the same container: a newer start has its own detection coming.
             if (known.isPresent() && Objects.equals(known.get().started(), c.started()) && Objects.equals(known.get().imageId(), c.imageId())) {
