@@ -324,8 +324,8 @@ final class DaemonBenchmark {
             rows.accept(new Row("daemon", "steady state: exec_create events on the engine (" + period + ", detection on)", new Stats(List.of((double) engineExecs)), "",
                     "the detector's own count: " + (detector.execsTotal() - execsBefore), "0"));
             rows.accept(new Row("daemon", "steady state: CPU of the daemon's threads (ThreadMXBean, " + String.join("/", DAEMON_THREADS) + "*), % of one core",
-                    new Stats(List.of(100.0 * daemonNs / wallNs)), "%", String.format(Locale.ROOT, "%.1f ms of CPU in %d s (%.3f %%); whole bench JVM (process CPU): %.2f %%", daemonNs / 1e6,
-                    config.steadySeconds(), 100.0 * daemonNs / wallNs, 100.0 * processNs / wallNs), "-"));
+                    new Stats(List.of(100.0 * daemonNs / wallNs)), "%", String.format(Locale.ROOT, "%.1f ms of CPU in %d s over %d threads (%.3f %%); whole bench JVM (process CPU): %.2f %%", daemonNs / 1e6,
+                    config.steadySeconds(), cpuAfter.size(), 100.0 * daemonNs / wallNs, 100.0 * processNs / wallNs), "-"));
             rows.accept(new Row("daemon", "steady state: heap used with the daemon running (bench JVM, testkit loaded)", new Stats(List.of(usedMb)), "MB",
                     String.format(Locale.ROOT, "after GC: %.1f MB", afterGcMb), "-"));
         } finally {

@@ -100,9 +100,17 @@ final class Live {
                 .withLabels(Map.of(TestContainer.RUN_LABEL, TestContainer.RUN_ID)).exec().getId();
     }
 
+    /** Removes the network, disconnecting whatever is still attached first (cleanup order must not leak it). */
     static void removeNetwork(String id) {
+        var docker = DockerClientFactory.instance().client();
         try {
-            DockerClientFactory.instance().client().removeNetworkCmd(id).exec();
+            var attached = docker.inspectNetworkCmd().withNetworkId(id).exec().getContainers();
+            if (attached != null) {
+                for (String container : attached.keySet()) {
+                    docker.disconnectFromNetworkCmd().withNetworkId(id).withContainerId(container).withForce(true).exec();
+                }
+            }
+            docker.removeNetworkCmd(id).exec();
         } catch (RuntimeException e) {
             // Already gone.
         }
