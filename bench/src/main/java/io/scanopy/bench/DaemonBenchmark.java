@@ -117,10 +117,8 @@ final class DaemonBenchmark {
                         p99 = v.value(TimeUnit.MILLISECONDS);
                     }
                 }
-                // Not the same figure as the rows above: the Timer starts at the first event of a batch that names the container, and
-                // Docker names it (network connect) some 200 ms before the start event, then holds inspections until the start is done.
-                rows.accept(new Row("daemon", "scanopy.event.to.inventory Timer, p50 (every event of the trials and the burst; from the first event naming a container, "
-                        + "e.g. its network connect, which precedes start)",
+                // The engine's own figure: from the last event naming a container in a burst (the start, not the network connect before it).
+                rows.accept(new Row("daemon", "scanopy.event.to.inventory Timer, p50 (every change of the trials and the burst, from the last event naming the container)",
                         new Stats(List.of(p50)), "ms", String.format(Locale.ROOT, "p99 %.1f ms, max %.1f ms, n=%d", p99, snapshot.max(TimeUnit.MILLISECONDS),
                         snapshot.count()), "-"));
             } else {

@@ -59,6 +59,12 @@ final class TargetWatcher implements Runnable {
             "rename", "update", "destroy", "health_status", "oom");
     /** Network actions the inventory follows. */
     static final Set<String> NETWORK_ACTIONS = Set.of("create", "destroy", "remove", "connect", "disconnect");
+    /**
+     * Latency is measured from the last event that names a container in a burst: a start comes
+     * ~200 ms after its network connect, and Docker answers the inspection only once the start
+     * is done, so the first event would count Docker's own work as ours.
+     */
+    private static final java.util.function.BinaryOperator<Instant> LATER = (a, b) -> b.isAfter(a) ? b : a;
     /** The longest a burst is held back, however busy the stream. */
     private static final Duration MAX_COALESCE = Duration.ofMillis(200);
     /** A stream that lived this long was healthy: reconnect at the first backoff step. */
@@ -406,7 +412,7 @@ final class TargetWatcher implements Runnable {
                 if (event.type().equals("container") && CONTAINER_ACTIONS.contains(verb)) {
                     inventory.eventReceived(label, clock.instant());
                     metrics.eventReceived(label);
-                    containers.merge(event.actorId(), event.time(), (a, b) -> a);
+                    containers.merge(event.actorId(), event.time(), LATER);
                     if (verb.equals("destroy")) {
                         destroyed.add(event.actorId());
                     }
@@ -415,9 +421,9 @@ final class TargetWatcher implements Runnable {
                     metrics.eventReceived(label);
                     String container = event.attributes().get("container");
                     if (container != null && (verb.equals("connect") || verb.equals("disconnect"))) {
-                        containers.merge(container, event.time(), (a, b) -> a);
+                        containers.merge(container, event.time(), LATER);
                     }
-                    networks.merge(event.actorId(), event.time(), (a, b) -> a);
+                    networks.merge(event.actorId(), event.time(), LATER);
                 }
                 // Anything else (our own exec_create/exec_start/exec_die, top, attach, ...) costs nothing.
             }
