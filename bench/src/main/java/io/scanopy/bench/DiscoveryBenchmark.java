@@ -127,6 +127,9 @@ public final class DiscoveryBenchmark {
                 memory(registry);
                 new DaemonBenchmark(docker, registry, config, runId, created, rows::add).run();
             }
+            if (home != null) {
+                new DaemonProcessBenchmark(docker, config, home, rows::add).run();
+            }
             return report();
         } finally {
             cleanUp();
