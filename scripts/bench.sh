@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The discovery benchmark on the local engine: scripts/bench.sh [N=100 (max 500)] [rounds=3]
+# The benchmark on the local engine: scripts/bench.sh [N=100 (max 500)] [rounds=3] [steady-seconds=60]
+# (steady-seconds: how long the daemon is watched with N unchanged containers, in-process and as a process).
 # Prints a Markdown table and writes bench/target/bench-N<N>.{md,csv}. Prepares the machine
 # like the tests do (scripts/test-env.sh) and builds what it needs first.
 set -euo pipefail
