@@ -45,6 +45,8 @@ public final class ServiceDetector implements AutoCloseable {
     private final Map<CacheKey, List<DetectedService>> cache = new ConcurrentHashMap<>();
     private final AtomicInteger execsTotal = new AtomicInteger();
     private final AtomicLong cacheHits = new AtomicLong();
+    /** For --probe-published-ports, made once when first needed: each client has a selector thread of its own. */
+    private HttpClient publishedPortClient;
     /** Made once: each detection runs its probe workers here, as many as its options allow. */
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "probe");
@@ -249,9 +251,16 @@ public final class ServiceDetector implements AutoCloseable {
     }
 
     /** GET each catalogue path on each TCP port published on the loopback or all interfaces, from the daemon. */
+    private synchronized HttpClient publishedPortClient() {
+        if (publishedPortClient == null) {
+            publishedPortClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return publishedPortClient;
+    }
+
     private List<HttpAnswer> probePublished(Container c) {
         List<HttpAnswer> answers = new ArrayList<>();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient client = publishedPortClient();
         for (Container.Port port : c.ports()) {
             if (port.publicPort() == null || !port.protocol().equals("tcp") || !isAnyOrLoopback(port.hostIp())) {
                 continue;

@@ -26,6 +26,12 @@ public final class DiscoveryEngine {
     private final PluginRegistry plugins;
     private final ServiceDetector detector;
     private final Clock clock;
+    /** Made once: each target of a discovery runs in a thread of its own (idle ones end after a minute). */
+    private final ExecutorService targetThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "target");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * An engine with the built-in service catalogue.
@@ -79,20 +85,11 @@ public final class DiscoveryEngine {
         if (targets.size() == 1) {
             return compose(List.of(discoverOne(targets.get(0), options)));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(targets.size(), r -> {
-            Thread t = new Thread(r, "target");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<CompletableFuture<Outcome>> futures = new ArrayList<>();
-            for (TargetSpec target : targets) {
-                futures.add(CompletableFuture.supplyAsync(() -> discoverOne(target, options), pool));
-            }
-            return compose(futures.stream().map(CompletableFuture::join).toList());
-        } finally {
-            pool.shutdownNow();
+        List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+        for (TargetSpec target : targets) {
+            futures.add(CompletableFuture.supplyAsync(() -> discoverOne(target, options), targetThreads));
         }
+        return compose(futures.stream().map(CompletableFuture::join).toList());
     }
 
     private Outcome discoverOne(TargetSpec target, DiscoveryOptions options) {
