@@ -191,13 +191,19 @@ final class TargetWatcher implements Runnable {
                     if (synced && lastConfirmed != null) {
                         inventory.markStale(label, lastConfirmed);
                     }
-                    if (connectedAt != null && Duration.between(connectedAt, clock.instant()).compareTo(HEALTHY_STREAM) > 0) {
+                    boolean routineCut = connectedAt != null && Duration.between(connectedAt, clock.instant()).compareTo(HEALTHY_STREAM) > 0;
+                    if (routineCut) {
                         backoff = options.initialBackoff();
                     }
                     Duration wait = permanent ? options.maxBackoff() : jitter(backoff);
                     inventory.setState(label, permanent ? TargetHealth.State.FAILED : TargetHealth.State.RECONNECTING,
                             e.getMessage() + " — retrying in " + (wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s"));
-                    log.warn("{}: {} — retrying in {} ms", label, e.getMessage(), wait.toMillis());
+                    if (routineCut) {
+                        // A proxy's idle timeout cuts a healthy stream now and then: worth a line, not a warning.
+                        log.info("{}: {} — reconnecting in {} ms", label, e.getMessage(), wait.toMillis());
+                    } else {
+                        log.warn("{}: {} — retrying in {} ms", label, e.getMessage(), wait.toMillis());
+                    }
                     metrics.reconnect(label);
                     if (session != null && (permanent || !synced)) {
                         session.close();
@@ -388,8 +394,8 @@ final class TargetWatcher implements Runnable {
         }
         for (Object item : batch) {
             if (item instanceof StreamEnd end && end.stream() == stream) {
-                throw new StreamLost(end.cause() == null ? "the event stream of " + label + " ended (proxy or Docker restarted, or a proxy timeout)"
-                        : "the event stream of " + label + " broke (" + end.cause().getMessage() + ")");
+                throw new StreamLost(end.cause() == null ? "the event stream ended (proxy or Docker restarted, or a proxy timeout)"
+                        : "the event stream broke (" + end.cause().getMessage() + ")");
             }
         }
         batch.removeIf(item -> item instanceof StreamEnd);
