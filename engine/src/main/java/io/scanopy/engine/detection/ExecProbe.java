@@ -114,7 +114,7 @@ public final class ExecProbe {
         command.addAll(probes);
         ExecOutput first = docker.exec(containerId, command, timeout, MAX_OUTPUT);
         if (first.failure() != null && first.output().length == 0) {
-            return ProbeResult.unavailable("exec failed: " + first.failure(), 1);
+            return ProbeResult.notRun("exec failed: " + first.failure());
         }
         String text = first.text();
         if (!text.contains(marker + " PORTS")) {

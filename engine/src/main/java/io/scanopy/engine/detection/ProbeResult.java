@@ -11,8 +11,9 @@ import java.util.Set;
  * @param answers HTTP answers on those ports
  * @param client the HTTP client the container had ({@code curl}, {@code wget}, {@code python3}, {@code nc}, {@code none}), or null
  * @param limitation why probing was partial or impossible (no shell, no client, exec failed, timed out), or null
+ * @param notRun true when the probe could not run at all (exec not created or started): worth another try
  */
-public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation) {
+public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation, boolean notRun) {
 
     /** Copies the collections. */
     public ProbeResult {
@@ -25,7 +26,25 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
      * @param execs execs spent
      * @return a result with nothing found
      */
+    /**
+     * A probe that ran and found what it could.
+     *
+     * @param execs exec instances created
+     * @param listeningPorts ports seen listening, or null when unknown
+     * @param answers HTTP answers read
+     * @param client the HTTP client the container had, or null
+     * @param limitation what limited it, or null
+     */
+    public ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation) {
+        this(execs, listeningPorts, answers, client, limitation, false);
+    }
+
     static ProbeResult unavailable(String reason, int execs) {
-        return new ProbeResult(execs, null, List.of(), null, reason);
+        return new ProbeResult(execs, null, List.of(), null, reason, false);
+    }
+
+    /** The probe could not run at all (the exec was not created or started): worth another try later. */
+    static ProbeResult notRun(String reason) {
+        return new ProbeResult(1, null, List.of(), null, reason, true);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -103,8 +104,9 @@ public final class ServiceDetector implements AutoCloseable {
      * @param containers the containers, with services, minus those hidden by {@code scanopy.ignore}
      * @param notes notes about degraded or partial detection
      * @param execs exec instances created
+     * @param unsettled ids of containers whose probe did not run or was cut by the deadline: worth another try
      */
-    public record Outcome(List<Container> containers, List<Note> notes, int execs) {
+    public record Outcome(List<Container> containers, List<Note> notes, int execs, Set<String> unsettled) {
     }
 
     private record CacheKey(String id, Instant started, String imageId) {
@@ -164,6 +166,7 @@ public final class ServiceDetector implements AutoCloseable {
             }
         }
         AtomicBoolean abandoned = new AtomicBoolean();
+        Set<String> unsettledIds = new java.util.HashSet<>();
         for (int i = 0; i < Math.min(options.concurrency(), toProbe.size()); i++) {
             pool.execute(() -> {
                 Container next;
@@ -190,17 +193,22 @@ public final class ServiceDetector implements AutoCloseable {
                     try {
                         result = probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     } catch (TimeoutException e) {
+                        unsettledIds.add(c.id());
                         unprobed.add(c.displayName());
                     } catch (ExecutionException e) {
-                        result = ProbeResult.unavailable("probe failed: " + e.getCause(), 1);
+                        result = ProbeResult.notRun("probe failed: " + e.getCause());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        unsettledIds.add(c.id());
                         unprobed.add(c.displayName());
                     }
                 }
                 List<DetectedService> found;
                 if (result != null) {
                     execs += result.execs();
+                    if (result.notRun()) {
+                        unsettledIds.add(c.id());
+                    }
                     found = matcher.match(c, result.listeningPorts(), result.answers(), "exec");
                     if (result.limitation() != null) {
                         notes.add(new Note(Note.Level.INFO, "probe-limited", c.id(), c.displayName() + ": " + result.limitation()
@@ -232,7 +240,7 @@ public final class ServiceDetector implements AutoCloseable {
         for (Container c : visible) {
             result.add(c.withServices(Objects.requireNonNullElse(services.get(c.id()), List.of())));
         }
-        return new Outcome(result, notes, execs);
+        return new Outcome(result, notes, execs, Set.copyOf(unsettledIds));
     }
 
     /** Stops the probe workers; probes in flight are abandoned (each ends by its own timeout inside the container). */

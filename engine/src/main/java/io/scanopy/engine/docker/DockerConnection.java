@@ -149,6 +149,22 @@ public final class DockerConnection implements AutoCloseable {
     }
 
     /**
+     * Lists only the containers with the given ids (one request, filtered by Docker): how the
+     * daemon refreshes what events name when inspect is denied.
+     *
+     * @param ids the container ids
+     * @return those of them that exist, as the list shows them
+     * @throws DockerAccessException when the request fails
+     */
+    public List<Container> listContainers(java.util.Collection<String> ids) throws DockerAccessException {
+        try {
+            return api.listContainersCmd().withShowAll(true).withIdFilter(ids).exec().stream().map(DockerMapping::fromList).toList();
+        } catch (RuntimeException e) {
+            throw describeFailure(e);
+        }
+    }
+
+    /**
      * Inspects one container.
      *
      * @param id the container id or name
@@ -180,17 +196,16 @@ public final class DockerConnection implements AutoCloseable {
     }
 
     /**
-     * Inspects one network.
+     * Lists only the networks with the given ids: {@code GET /networks} filtered by Docker, the
+     * endpoint the daemon already needs (proxies allow it where they may refuse {@code /networks/{id}}).
      *
-     * @param id the network id
-     * @return the network, or empty when Docker says it does not exist
-     * @throws DockerAccessException when the request fails otherwise
+     * @param ids the network ids
+     * @return those of them that exist
+     * @throws DockerAccessException when the request fails
      */
-    public Optional<Network> inspectNetwork(String id) throws DockerAccessException {
+    public List<Network> listNetworks(java.util.Collection<String> ids) throws DockerAccessException {
         try {
-            return Optional.of(DockerMapping.network(api.inspectNetworkCmd().withNetworkId(id).exec()));
-        } catch (NotFoundException e) {
-            return Optional.empty();
+            return DockerMapping.networks(api.listNetworksCmd().withIdFilter(ids.toArray(new String[0])).exec());
         } catch (RuntimeException e) {
             throw describeFailure(e);
         }

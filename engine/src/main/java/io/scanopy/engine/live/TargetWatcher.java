@@ -86,7 +86,9 @@ final class TargetWatcher implements Runnable {
     private volatile boolean stopping;
     private volatile Thread thread;
     private volatile EventStream stream;
-    private TargetSession session;
+    /** Read by the liveness check on the timer thread; everything else about the target is this watcher's thread's alone. */
+    private volatile TargetSession session;
+    private int failures;
     private Instant lastEventTime;
     private Instant lastConfirmed;
     private boolean synced;
@@ -109,7 +111,7 @@ final class TargetWatcher implements Runnable {
     }
 
     /** A detection's results; {@code probed} names the starts it covered, found or not. */
-    private record Detected(List<Container> containers, List<Note> notes, Set<String> probed, boolean done) {
+    private record Detected(List<Container> containers, List<Note> notes, Set<String> probed, Set<String> settled) {
     }
 
     TargetWatcher(TargetSpec target, PluginRegistry plugins, DaemonOptions options, LiveInventory inventory, ServiceDetector detector,
@@ -170,7 +172,8 @@ final class TargetWatcher implements Runnable {
                         inventory.setState(label, TargetHealth.State.CONNECTED, null);
                         announceReady();
                         log.info("{} ready: {}; following events", label, readyLine(negotiated.report()));
-                        backoff = options.initialBackoff();
+                        failures = 0;
+                        // The backoff is reset only by a stream that stays up (below): one that dies at once must not reconnect in a tight loop.
                         followEvents(negotiated.report());
                     } else {
                         String why = "polling the container list every " + options.pollInterval().toSeconds() + " s: " + pollingBecause;
@@ -178,6 +181,7 @@ final class TargetWatcher implements Runnable {
                         inventory.setState(label, TargetHealth.State.POLLING, why);
                         announceReady();
                         log.info("{} ready: {}; {}", label, readyLine(negotiated.report()), why);
+                        failures = 0;
                         backoff = options.initialBackoff();
                         poll(negotiated.report());
                     }
@@ -188,7 +192,9 @@ final class TargetWatcher implements Runnable {
                     closeStream();
                     boolean permanent = e instanceof DockerAccessException dae
                             && (dae.kind() == DockerAccessException.Kind.CONFIGURATION || dae.kind() == DockerAccessException.Kind.DENIED);
-                    if (synced && lastConfirmed != null) {
+                    failures++;
+                    // A cut stream usually reconnects at once: stale marks (and a change per container) only once the target is really away.
+                    if (synced && lastConfirmed != null && (e instanceof DockerAccessException || failures > 1)) {
                         inventory.markStale(label, lastConfirmed);
                     }
                     boolean routineCut = connectedAt != null && Duration.between(connectedAt, clock.instant()).compareTo(HEALTHY_STREAM) > 0;
@@ -220,6 +226,7 @@ final class TargetWatcher implements Runnable {
                     closeStream();
                     inventory.setState(label, TargetHealth.State.RECONNECTING, "unexpected failure: " + e);
                     sleep(jitter(backoff));
+                    backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
                 }
             }
         } finally {
@@ -290,9 +297,8 @@ final class TargetWatcher implements Runnable {
     }
 
     private void openStream() throws DockerAccessException {
-        work.clear();
-        // Detection results still queued were just dropped (the detector's cache keeps what they found): their starts may be probed again.
-        detecting.clear();
+        // Events of the old stream go (the new one replays them with since=); detection results stay, and so do their starts in flight.
+        work.removeIf(item -> !(item instanceof Detected));
         EventStream opened = session.docker().events(lastEventTime);
         stream = opened;
         Thread reader = new Thread(() -> readEvents(opened), "events-" + label);
@@ -350,22 +356,26 @@ final class TargetWatcher implements Runnable {
         }
     }
 
-    /** A ping on the target: when it fails, the stream is closed and the watcher reconnects. */
+    /**
+     * A ping on the target: when it fails, the stream is closed and the watcher reconnects. It
+     * runs on the target's own threads, so a hung target holds up nobody else's timer.
+     */
     private void checkLiveness() {
         TargetSession current = session;
-        if (current == null || stream == null) {
+        EventStream open = stream;
+        if (current == null || open == null) {
             return;
         }
-        try {
-            current.docker().send("GET", current.docker().path(DockerEndpoint.PING, null), null);
-        } catch (DockerAccessException e) {
-            log.info("{}: liveness check failed ({}); reconnecting", label, e.getMessage());
-            // Closed but left in place: its reader then reports the end of the current stream.
-            EventStream open = stream;
-            if (open != null) {
+        current.submit(() -> {
+            try {
+                current.docker().send("GET", current.docker().path(DockerEndpoint.PING, null), null);
+            } catch (DockerAccessException e) {
+                log.info("{}: liveness check failed ({}); reconnecting", label, e.getMessage());
+                // Closed but left in place: its reader then reports the end of the current stream.
                 open.close();
             }
-        }
+            return null;
+        });
     }
 
     /**
@@ -394,6 +404,8 @@ final class TargetWatcher implements Runnable {
         }
         for (Object item : batch) {
             if (item instanceof StreamEnd end && end.stream() == stream) {
+                // Detection results outlive the stream: back in the queue for after the reconnect.
+                batch.stream().filter(Detected.class::isInstance).forEach(work::offer);
                 throw new StreamLost(end.cause() == null ? "the event stream ended (proxy or Docker restarted, or a proxy timeout)"
                         : "the event stream broke (" + end.cause().getMessage() + ")");
             }
@@ -406,6 +418,7 @@ final class TargetWatcher implements Runnable {
         Map<String, Instant> containers = new LinkedHashMap<>();
         Set<String> destroyed = new java.util.HashSet<>();
         Map<String, Instant> networks = new LinkedHashMap<>();
+        Set<String> destroyedNetworks = new java.util.HashSet<>();
         boolean resync = false;
         for (Object item : batch) {
             if (item == Signal.RESYNC) {
@@ -430,6 +443,9 @@ final class TargetWatcher implements Runnable {
                         containers.merge(container, event.time(), LATER);
                     }
                     networks.merge(event.actorId(), event.time(), LATER);
+                    if (verb.equals("destroy") || verb.equals("remove")) {
+                        destroyedNetworks.add(event.actorId());
+                    }
                 }
                 // Anything else (our own exec_create/exec_start/exec_die, top, attach, ...) costs nothing.
             }
@@ -448,18 +464,16 @@ final class TargetWatcher implements Runnable {
             metrics.eventApplied(Duration.between(containers.get(id), clock.instant()));
             containers.remove(id);
         }
-        Map<String, Future<Optional<Container>>> inspections = new LinkedHashMap<>();
-        for (String id : containers.keySet()) {
-            inspections.put(id, session.submit(() -> inspectOrList(id, report)));
-        }
         List<Container> toDetect = new ArrayList<>();
-        for (Map.Entry<String, Future<Optional<Container>>> entry : inspections.entrySet()) {
-            Optional<Container> found = session.await(entry.getValue());
-            String id = entry.getKey();
-            if (found.isEmpty() || !wanted(found.get())) {
+        for (Map.Entry<String, Optional<Container>> found : refresh(containers.keySet(), report).entrySet()) {
+            String id = found.getKey();
+            if (found.getValue() == null) {
+                continue;
+            }
+            if (found.getValue().isEmpty() || !wanted(found.getValue().get())) {
                 inventory.removeContainer(label, id);
             } else {
-                Container c = withKnownServices(found.get());
+                Container c = withKnownServices(found.getValue().get());
                 inventory.putContainer(label, c);
                 if (needsDetection(c)) {
                     toDetect.add(c);
@@ -469,27 +483,81 @@ final class TargetWatcher implements Runnable {
         }
         if (derivedNetworks) {
             inventory.replaceNetworks(label, NetworkMapper.deriveFrom(inventory.containers(label)));
-        } else {
-            for (String id : networks.keySet()) {
-                Optional<Network> network = session.docker().inspectNetwork(id);
-                if (network.isPresent()) {
-                    inventory.putNetwork(label, network.get());
-                } else {
-                    inventory.removeNetwork(label, id);
-                }
-            }
+        } else if (!networks.isEmpty()) {
+            refreshNetworks(networks.keySet(), destroyedNetworks);
         }
         lastConfirmed = clock.instant();
         countContainers();
         detect(toDetect);
     }
 
-    /** One container by id: inspected where allowed, else found in a list filtered to it. */
-    private Optional<Container> inspectOrList(String id, CapabilityReport report) throws DockerAccessException {
-        if (report.allows(DockerEndpoint.INSPECT_CONTAINER)) {
-            return session.docker().inspectContainer(id);
+    /**
+     * The containers an event named, as they are now: each inspected (all at once) where
+     * inspect is allowed, else one list filtered to them. Empty: gone. Null: this one could not
+     * be read (a proxy refused it, say) — its record stays as it was, and the next resync tries
+     * again; only a lost connection ends the stream.
+     */
+    private Map<String, Optional<Container>> refresh(Set<String> ids, CapabilityReport report) throws DockerAccessException {
+        Map<String, Optional<Container>> result = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return result;
         }
-        return session.docker().listContainers(true).stream().filter(c -> c.id().equals(id)).findFirst();
+        if (!report.allows(DockerEndpoint.INSPECT_CONTAINER)) {
+            Map<String, Container> listed = new HashMap<>();
+            session.docker().listContainers(ids).forEach(c -> listed.put(c.id(), c));
+            ids.forEach(id -> result.put(id, Optional.ofNullable(listed.get(id))));
+            return result;
+        }
+        Map<String, Future<Optional<Container>>> inspections = new LinkedHashMap<>();
+        for (String id : ids) {
+            inspections.put(id, session.submit(() -> session.docker().inspectContainer(id)));
+        }
+        for (Map.Entry<String, Future<Optional<Container>>> entry : inspections.entrySet()) {
+            try {
+                result.put(entry.getKey(), session.await(entry.getValue()));
+            } catch (DockerAccessException e) {
+                if (connectionLost(e)) {
+                    throw e;
+                }
+                log.warn("{}: inspecting container {} failed ({}); its record stays as it was until the next resync", label, entry.getKey(), e.getMessage());
+                result.put(entry.getKey(), null);
+            }
+        }
+        return result;
+    }
+
+    /** Networks named by events: destroyed ones leave, the others are read with one filtered list. */
+    private void refreshNetworks(Set<String> ids, Set<String> destroyedNetworks) throws DockerAccessException {
+        destroyedNetworks.forEach(id -> inventory.removeNetwork(label, id));
+        Set<String> others = new java.util.LinkedHashSet<>(ids);
+        others.removeAll(destroyedNetworks);
+        if (others.isEmpty()) {
+            return;
+        }
+        try {
+            Map<String, Network> found = new HashMap<>();
+            session.docker().listNetworks(others).forEach(n -> found.put(n.id(), n));
+            for (String id : others) {
+                if (found.containsKey(id)) {
+                    inventory.putNetwork(label, found.get(id));
+                } else {
+                    inventory.removeNetwork(label, id);
+                }
+            }
+        } catch (DockerAccessException e) {
+            if (connectionLost(e)) {
+                throw e;
+            }
+            log.warn("{}: reading networks {} failed ({}); they stay as they were until the next resync", label, others, e.getMessage());
+        }
+    }
+
+    /** The target itself is gone (not one request refused): the stream must be reopened. */
+    private static boolean connectionLost(DockerAccessException e) {
+        return switch (e.kind()) {
+            case SOCKET_MISSING, NOT_A_SOCKET, PERMISSION_DENIED, CONNECTION_REFUSED, HOST_NOT_FOUND, TIMEOUT, TLS -> true;
+            default -> false;
+        };
     }
 
     /** Running containers only, unless stopped ones were asked for; never one hidden by its label. */
@@ -545,9 +613,14 @@ final class TargetWatcher implements Runnable {
         detect(toDetect);
     }
 
-    /** What the list shows differs from what is known: state, names, image, or network addresses. */
+    /**
+     * What the list shows differs from what is known: state, names, image, or network
+     * addresses. A stale record the list confirms is taken back as it is (its stale mark goes);
+     * what the list cannot show (a restart in between) comes from the replayed events, or the
+     * periodic full resync.
+     */
     private static boolean changed(Container listed, Container known) {
-        return known.stale() != null || !Objects.equals(listed.state(), known.state()) || !listed.names().equals(known.names())
+        return !Objects.equals(listed.state(), known.state()) || !listed.names().equals(known.names())
                 || !Objects.equals(listed.imageId(), known.imageId()) || !addresses(listed).equals(addresses(known));
     }
 
@@ -609,19 +682,20 @@ final class TargetWatcher implements Runnable {
             }
             try {
                 ServiceDetector.Outcome outcome = detector.detect(current.docker(), containers, options.discovery().detection(), denial);
-                work.offer(new Detected(outcome.containers(), outcome.notes(), probed, true));
+                Set<String> settled = new java.util.HashSet<>();
+                containers.stream().filter(c -> !outcome.unsettled().contains(c.id())).forEach(c -> settled.add(startKey(c)));
+                work.offer(new Detected(outcome.containers(), outcome.notes(), probed, settled));
             } catch (RuntimeException e) {
                 log.warn("{}: service detection failed ({}); the next event or resync tries again", label, e.toString());
-                work.offer(new Detected(List.of(), List.of(), probed, false));
+                work.offer(new Detected(List.of(), List.of(), probed, Set.of()));
             }
         });
     }
 
     private void applyDetection(Detected result) {
         detecting.removeAll(result.probed());
-        if (result.done()) {
-            detected.addAll(result.probed());
-        }
+        // Only starts really probed (or conclusive without a probe): one cut by the deadline or whose exec did not run is tried again.
+        detected.addAll(result.settled());
         for (Container c : result.containers()) {
             Optional<Container> known = inventory.container(label, c.id());
             // Only onto the same container: a newer start has its own detection coming.
