@@ -3,7 +3,7 @@ package io.scanopy.engine.live;
 /**
  * One change to the live inventory, numbered in the order it was made.
  *
- * @param id monotonically increasing, from 1; the Server-Sent Events id
+ * @param id monotonically increasing, also across daemon restarts (it starts from the clock); the Server-Sent Events id
  * @param kind added, changed or removed
  * @param type what changed: {@code container} or {@code network}
  * @param engineId the engine it belongs to

@@ -53,9 +53,16 @@ public final class LiveInventory {
      * @param window how many changes are kept for resuming clients
      */
     public LiveInventory(Clock clock, int window) {
+        // Ids start from the clock (a thousand per millisecond), not from 1: they keep growing across
+        // restarts, so an id a client kept from an earlier run is never taken for one of this run's.
+        this(clock, window, clock.millis() * 1000);
+    }
+
+    LiveInventory(Clock clock, int window, long idsAfter) {
         this.clock = clock;
         this.window = window;
         this.lastModified = clock.instant();
+        this.lastChangeId = idsAfter;
     }
 
     /** What is known of one target. */
@@ -326,7 +333,7 @@ public final class LiveInventory {
     }
 
     /**
-     * @return the id of the last change (0 before any)
+     * @return the id of the last change (before any: the number ids start after)
      */
     public long lastChangeId() {
         synchronized (lock) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class LiveInventoryTest {
     private static final String TARGET = "local Docker";
-    private final LiveInventory inventory = new LiveInventory(Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC), 5);
+    private final LiveInventory inventory = new LiveInventory(Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC), 5, 0);
 
     static Container container(String id, String name, String state) {
         return new Container(id, List.of(name), "busybox", "sha256:1", state, "Up", Instant.EPOCH, Instant.EPOCH, Map.of(), null, "sh",
@@ -128,5 +128,16 @@ class LiveInventoryTest {
         assertEquals("db", inventory.findContainer("0123456789abf").orElseThrow().getValue().displayName());
         assertEquals(Optional.empty(), inventory.findContainer("0123456789ab"), "a prefix two containers share names neither");
         assertEquals(Optional.empty(), inventory.findContainer("0123456789a"), "a prefix under 12 characters names nothing");
+    }
+
+    @Test
+    void idsOfALaterRunStartAfterEveryIdOfAnEarlierOne() {
+        LiveInventory earlier = new LiveInventory(Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC), 5);
+        for (int i = 0; i < 100; i++) {
+            earlier.putContainer(TARGET, container("c" + i, "n" + i, "running"));
+        }
+        LiveInventory later = new LiveInventory(Clock.fixed(Instant.parse("2026-11-28T10:00:01Z"), ZoneOffset.UTC), 5);
+        assertTrue(later.lastChangeId() > earlier.lastChangeId());
+        assertEquals(Optional.empty(), later.changesSince(earlier.lastChangeId()), "an id from the earlier run is not this run's: reload");
     }
 }
