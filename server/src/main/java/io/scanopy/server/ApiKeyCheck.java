@@ -2,7 +2,11 @@ package io.scanopy.server;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,9 +29,26 @@ final class ApiKeyCheck {
      */
     ApiKeyCheck(String apiKey) {
         this.keyDigest = apiKey == null ? null : Sha256.of(apiKey);
-        // The cookie holds a digest of the key, not the key: a key may contain characters a
-        // cookie cannot, and the browser's cookie jar never holds the key itself.
-        this.cookieValue = apiKey == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(keyDigest);
+        // The cookie holds a keyed hash of the key under a secret of this process, not the key:
+        // the browser's jar never holds the key, and a cookie seen elsewhere (browsers send it to
+        // every port of the host) is worth nothing to the next run of the daemon, nor as the key.
+        this.cookieValue = apiKey == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(newSecret(), keyDigest));
+    }
+
+    private static byte[] newSecret() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    private static byte[] hmac(byte[] secret, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     /**

@@ -63,11 +63,15 @@ public record TargetSpec(URI endpoint, TlsFiles tls, String flavor, Map<String, 
     }
 
     /**
-     * A label for messages: the endpoint URL, or "local Docker" for the default.
+     * A label for messages, logs and metrics: the endpoint URL without any user name or
+     * password, or "local Docker" for the default.
      *
      * @return a human-readable name of the target
      */
     public String label() {
-        return endpoint == null ? "local Docker" : endpoint.toString();
+        if (endpoint == null) {
+            return "local Docker";
+        }
+        return endpoint.getRawUserInfo() == null ? endpoint.toString() : endpoint.toString().replace(endpoint.getRawUserInfo() + "@", "");
     }
 }

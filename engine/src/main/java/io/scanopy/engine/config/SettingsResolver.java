@@ -113,6 +113,11 @@ public final class SettingsResolver {
             if (url.getScheme() == null || url.isOpaque()) {
                 throw new ConfigurationException(setting + "=" + text + " has no scheme — write it as http://HOST:PORT or https://HOST:PORT");
             }
+            if (url.getRawUserInfo() != null) {
+                // Never echoed: it may hold a password. No socket proxy takes credentials in the URL; it would be ignored and logged.
+                throw new ConfigurationException(setting + " has a user name or password in its URL (" + url.getScheme() + "://…@" + url.getHost()
+                        + (url.getPort() < 0 ? "" : ":" + url.getPort()) + "): socket proxies take none — remove it; for HTTPS use the client certificate settings");
+            }
             return url;
         } catch (URISyntaxException e) {
             throw new ConfigurationException(setting + "=" + text + " is not a valid URL (" + e.getReason() + ") — write it as http://HOST:PORT or https://HOST:PORT");

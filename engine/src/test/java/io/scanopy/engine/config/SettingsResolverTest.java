@@ -121,4 +121,17 @@ class SettingsResolverTest {
                 () -> SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", "docker-proxy:2375"), null));
         assertTrue(e.getMessage().startsWith("SCANOPY_DOCKER_PROXY=docker-proxy:2375"), e.getMessage());
     }
+
+    @Test
+    void aPasswordInAProxyUrlIsRefusedWithoutBeingRepeated() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", "http://admin:hunter2@docker-proxy:2375"), null));
+        assertTrue(e.getMessage().startsWith("SCANOPY_DOCKER_PROXY has a user name or password in its URL (http://…@docker-proxy:2375)"), e.getMessage());
+        assertTrue(!e.getMessage().contains("hunter2") && !e.getMessage().contains("admin"), "the secret is not repeated: " + e.getMessage());
+    }
+
+    @Test
+    void aTargetLabelNeverCarriesAPassword() {
+        assertEquals("http://docker-proxy:2375", new io.scanopy.spi.TargetSpec(java.net.URI.create("http://admin:hunter2@docker-proxy:2375"), null, null, Map.of()).label());
+    }
 }
