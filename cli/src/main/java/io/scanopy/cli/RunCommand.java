@@ -11,15 +11,15 @@ import io.scanopy.engine.live.DaemonMetrics;
 import io.scanopy.engine.live.DaemonOptions;
 import io.scanopy.engine.live.InventoryFileWriter;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.target.TargetSession;
+import io.scanopy.spi.TargetSpec;
 import io.scanopy.server.DaemonServer;
 import io.scanopy.server.ServerSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -73,27 +73,31 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
         if (resyncSeconds < 0 || pollSeconds < 1) {
             throw new ConfigurationException("--resync-interval must be 0 or more and --poll-interval at least 1 (seconds)");
         }
-        DaemonOptions options = new DaemonOptions(discovery.options(), Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds),
-                Duration.ofSeconds(30), Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(30));
+        DaemonOptions options = DaemonOptions.defaults(discovery.options()).withIntervals(Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds));
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (PluginRegistry plugins = plugins(settings);
-             ServiceDetector detector = new ServiceDetector(discovery.catalogue());
-             Daemon daemon = new Daemon(plugins, settings.targets(), options, options.discovery().detection() == null ? null : detector,
-                     new DaemonMetrics(registry, detector), Clock.systemUTC());
-             InventoryFileWriter file = outFile == null ? null : new InventoryFileWriter(daemon.inventory(), outFile, Duration.ofMillis(200));
-             DaemonServer http = new DaemonServer(daemon.inventory(), registry, server)) {
-            http.start();
-            daemon.start();
-            log.info("scanopy-daemon {} watching {} target(s); inventory at {}", ScanopyDaemon.Version.daemonVersion(), settings.targets().size(), http.url());
-            if (server.keyGenerated()) {
-                // Printed once, like Jupyter's token: the only way to learn a key nobody configured.
-                log.warn("No API key was configured for {}: this run's key is {} — open {}?key={} or send 'Authorization: Bearer <key>'; set {} to choose your own",
-                        server.bindAddress(), server.apiKey(), http.url(), server.apiKey(), ENV_API_KEY);
+        try (PluginRegistry plugins = plugins(settings)) {
+            // Settings that cannot work stop the daemon here with one line (exit 2); an unreachable target is retried instead.
+            for (TargetSpec target : settings.targets()) {
+                TargetSession.checkSettings(target, plugins);
             }
-            stop.await();
-            log.info("stopping");
+            try (ServiceDetector detector = new ServiceDetector(discovery.catalogue());
+                 Daemon daemon = new Daemon(plugins, settings.targets(), options, options.discovery().detection() == null ? null : detector,
+                         new DaemonMetrics(registry, detector), Clock.systemUTC());
+                 InventoryFileWriter file = outFile == null ? null : new InventoryFileWriter(daemon.inventory(), outFile, Duration.ofMillis(200));
+                 DaemonServer http = new DaemonServer(daemon.inventory(), registry, server)) {
+                http.start();
+                daemon.start();
+                log.info("scanopy-daemon {} watching {} target(s); inventory at {}", ScanopyDaemon.Version.daemonVersion(), settings.targets().size(), http.url());
+                if (server.keyGenerated()) {
+                    // Printed once, like Jupyter's token: the only way to learn a key nobody configured.
+                    log.warn("No API key was configured for {}: this run's key is {} — open {}?key={} or send 'Authorization: Bearer <key>'; set {} to choose your own",
+                            server.bindAddress(), server.apiKey(), http.url(), server.apiKey(), ENV_API_KEY);
+                }
+                stop.await();
+                log.info("stopping");
+            }
         }
         return 0;
     }
@@ -123,14 +127,8 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new ConfigurationException((bindAddress != null ? "--bind-address " : ENV_BIND + "=") + bind + " is not an address of this host");
         }
-        boolean generated = false;
-        if (key == null && !loopback) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            generated = true;
-        }
-        return new ServerSettings(bind, httpPort, key, generated);
+        ServerSettings settings = new ServerSettings(bind, httpPort, key, false);
+        return key == null && !loopback ? settings.withGeneratedKey() : settings;
     }
 
     static {

@@ -169,4 +169,16 @@ class DaemonProcessIT {
         assertEquals("scanopy-daemon: SCANOPY_DAEMON_PORT=http is not a port number: use 1-65535", log);
         assertFalse(log.contains("Exception"));
     }
+
+    @Test
+    void unusableTlsSettingsStopTheDaemonAtStartWithOneLine() throws Exception {
+        Path missing = unpacked.resolve("no-such-dir/ca.pem");
+        Running daemon = start(Map.of("SCANOPY_DOCKER_PROXY", "https://127.0.0.1:2376", "SCANOPY_DOCKER_PROXY_SSL_CHAIN", missing.toString()));
+        assertTrue(daemon.process().waitFor(30, TimeUnit.SECONDS), "the daemon does not retry settings that cannot work");
+        assertEquals(2, daemon.process().exitValue(), daemon.logText());
+        String log = daemon.logText().strip();
+        assertEquals(1, log.lines().count(), log);
+        assertTrue(log.startsWith("scanopy-daemon: ") && log.contains(missing.toString()), log);
+        assertFalse(log.contains("Exception"), log);
+    }
 }

@@ -82,11 +82,22 @@ public final class InventoryJson {
      * @throws IOException when the directory is not writable
      */
     public static void writeAtomically(Inventory inventory, Path file) throws IOException {
+        writeAtomically(toJson(inventory).getBytes(java.nio.charset.StandardCharsets.UTF_8), file);
+    }
+
+    /**
+     * Writes JSON already made (the daemon's snapshot) to a file atomically, as above.
+     *
+     * @param json the JSON bytes
+     * @param file the destination
+     * @throws IOException when the directory is not writable
+     */
+    public static void writeAtomically(byte[] json, Path file) throws IOException {
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
-            Files.writeString(temp, toJson(inventory));
+            Files.write(temp, json);
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -92,7 +92,7 @@ public final class Daemon implements AutoCloseable {
         watchers.forEach(TargetWatcher::stop);
         scheduler.shutdownNow();
         detectionPool.shutdownNow();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         for (Thread t : threads) {
             try {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));

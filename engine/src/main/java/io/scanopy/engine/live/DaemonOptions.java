@@ -37,4 +37,13 @@ public record DaemonOptions(DiscoveryOptions discovery, Duration resyncInterval,
         return new DaemonOptions(discovery, DEFAULT_RESYNC, DEFAULT_POLL, Duration.ofSeconds(30), Duration.ofMillis(20),
                 Duration.ofMillis(500), Duration.ofSeconds(30));
     }
+
+    /**
+     * @param resync the periodic full resync (zero: never)
+     * @param poll the polling period where events are denied
+     * @return a copy with those intervals
+     */
+    public DaemonOptions withIntervals(Duration resync, Duration poll) {
+        return new DaemonOptions(discovery, resync, poll, livenessInterval, coalesceWindow, initialBackoff, maxBackoff);
+    }
 }

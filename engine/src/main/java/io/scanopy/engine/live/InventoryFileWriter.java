@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +45,11 @@ public final class InventoryFileWriter implements AutoCloseable {
 
     private void schedule() {
         if (pending.compareAndSet(false, true)) {
-            writer.schedule(this::write, debounce.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                writer.schedule(this::write, debounce.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // Closed: the daemon is stopping, and the last write is done or under way.
+            }
         }
     }
 
@@ -55,7 +60,7 @@ public final class InventoryFileWriter implements AutoCloseable {
             return;
         }
         try {
-            InventoryJson.writeAtomically(snapshot.inventory(), file);
+            InventoryJson.writeAtomically(snapshot.json(), file);
             lastEtag = snapshot.etag();
         } catch (IOException | RuntimeException e) {
             log.warn("Cannot write the inventory to {} ({}); will try again on the next change", file, e.getMessage());
@@ -67,7 +72,7 @@ public final class InventoryFileWriter implements AutoCloseable {
     public void close() {
         writer.shutdown();
         try {
-            writer.awaitTermination(2, TimeUnit.SECONDS);
+            writer.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,7 +2,6 @@ package io.scanopy.engine.plugin;
 
 import io.scanopy.spi.DockerAccessPlugin;
 import io.scanopy.spi.SpiVersion;
-import io.scanopy.spi.TargetSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,23 +82,6 @@ public final class PluginRegistry implements AutoCloseable {
      */
     public List<PluginLoadFailure> failures() {
         return failures;
-    }
-
-    /**
-     * The plugin for a target: the one the target's flavor names, else the highest
-     * {@link DockerAccessPlugin#matchScore}, ties broken by id.
-     *
-     * @param target the target
-     * @return the plugin, or empty when none applies or the named one is not loaded
-     */
-    public Optional<LoadedPlugin> choose(TargetSpec target) {
-        if (target.flavor() != null) {
-            return find(target.flavor());
-        }
-        return plugins.stream()
-                .filter(p -> p.plugin().matchScore(target) > DockerAccessPlugin.NOT_APPLICABLE)
-                .max(Comparator.<LoadedPlugin>comparingInt(p -> p.plugin().matchScore(target))
-                        .thenComparing(LoadedPlugin::id, Comparator.reverseOrder()));
     }
 
     /**

@@ -13,7 +13,10 @@ import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.Transport;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which plugin serves a target, decided once per session in two explicit steps. First every
@@ -36,8 +39,9 @@ public final class PluginSelection {
      *
      * @param plugin the plugin
      * @param transport its transport for the target
+     * @param scores every loaded plugin's answer to "how well do you match?", asked once
      */
-    record ByScore(LoadedPlugin plugin, Transport transport) {
+    record ByScore(LoadedPlugin plugin, Transport transport, Map<LoadedPlugin, Integer> scores) {
     }
 
     /**
@@ -62,11 +66,19 @@ public final class PluginSelection {
      * @throws DockerAccessException when no plugin serves the target or its settings are unusable
      */
     static ByScore byScore(TargetSpec target, PluginRegistry registry) throws DockerAccessException {
-        LoadedPlugin chosen = registry.choose(target).orElseThrow(() -> new DockerAccessException(Kind.CONFIGURATION, target.flavor() != null
+        Map<LoadedPlugin, Integer> scores = new LinkedHashMap<>();
+        for (LoadedPlugin p : registry.plugins()) {
+            scores.put(p, p.plugin().matchScore(target));
+        }
+        Optional<LoadedPlugin> best = target.flavor() != null ? registry.find(target.flavor())
+                : scores.entrySet().stream().filter(e -> e.getValue() > DockerAccessPlugin.NOT_APPLICABLE)
+                        .max(Map.Entry.<LoadedPlugin, Integer>comparingByValue().thenComparing(e -> e.getKey().id(), Comparator.reverseOrder()))
+                        .map(Map.Entry::getKey);
+        LoadedPlugin chosen = best.orElseThrow(() -> new DockerAccessException(Kind.CONFIGURATION, target.flavor() != null
                 ? "No plugin '" + target.flavor() + "' is loaded for " + target.label() + " — loaded: " + loadedIds(registry) + " (see: scanopy-daemon plugins)"
                 : "No loaded plugin can reach " + target.label() + " — loaded: " + loadedIds(registry) + " (see: scanopy-daemon plugins)", null));
         try {
-            return new ByScore(chosen, chosen.plugin().transport(target));
+            return new ByScore(chosen, chosen.plugin().transport(target), scores);
         } catch (TargetConfigurationException e) {
             throw new DockerAccessException(Kind.CONFIGURATION, e.getMessage(), e);
         }
@@ -94,10 +106,11 @@ public final class PluginSelection {
             reasons.add("forced by the flavour setting (" + target.flavor() + ")");
             return new Selected(chosen, reasons);
         }
-        reasons.add("best match for " + target.label() + ": " + chosen.id() + " (score " + chosen.plugin().matchScore(target) + ")");
+        Map<LoadedPlugin, Integer> scores = byScore.scores();
+        reasons.add("best match for " + target.label() + ": " + chosen.id() + " (score " + scores.get(chosen) + ")");
         List<LoadedPlugin> candidates = new ArrayList<>();
         for (LoadedPlugin p : registry.plugins()) {
-            if (p == chosen || p.plugin().matchScore(target) > DockerAccessPlugin.NOT_APPLICABLE && sameTransport(p, target, byScore.transport())) {
+            if (p == chosen || scores.get(p) > DockerAccessPlugin.NOT_APPLICABLE && sameTransport(p, target, byScore.transport())) {
                 candidates.add(p);
             }
         }
@@ -110,7 +123,7 @@ public final class PluginSelection {
         String seen = "GET " + PROBE_PATH + " answered HTTP " + answer.status() + (answer.contentType().isEmpty() ? "" : " " + answer.contentType());
         LoadedPlugin recognised = candidates.stream()
                 .filter(p -> p.plugin().recognises(denial))
-                .max(Comparator.<LoadedPlugin>comparingInt(p -> p.plugin().matchScore(target)).thenComparing(LoadedPlugin::id, Comparator.reverseOrder()))
+                .max(Comparator.<LoadedPlugin>comparingInt(scores::get).thenComparing(LoadedPlugin::id, Comparator.reverseOrder()))
                 .orElse(null);
         if (recognised == null) {
             reasons.add(seen + ", which no plugin recognises as its proxy's refusal: " + chosen.id() + " stays");

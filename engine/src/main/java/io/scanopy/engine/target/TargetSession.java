@@ -86,6 +86,27 @@ public final class TargetSession implements AutoCloseable {
     }
 
     /**
+     * Checks a target's settings without sending anything: a plugin serves it, its transport
+     * can be built, its TLS files are usable. The daemon checks every target this way before it
+     * starts, so a mistake in the settings is one line at start-up, not a retry loop.
+     *
+     * @param target the target
+     * @param plugins the loaded plugins
+     * @throws DockerAccessException with kind {@link Kind#CONFIGURATION} when the settings are unusable
+     *     (other kinds, such as a socket not there yet, are left to the connection)
+     */
+    public static void checkSettings(TargetSpec target, PluginRegistry plugins) throws DockerAccessException {
+        PluginSelection.ByScore byScore = PluginSelection.byScore(target, plugins);
+        try {
+            DockerConnection.open(byScore.transport()).close();
+        } catch (DockerAccessException e) {
+            if (e.kind() == Kind.CONFIGURATION) {
+                throw e;
+            }
+        }
+    }
+
+    /**
      * @return the target
      */
     public TargetSpec target() {
