@@ -21,6 +21,7 @@ final class EngineEvents {
         this.since = timestamp(System.currentTimeMillis());
     }
 
+    /** Docker takes fractional Unix seconds: whole seconds would let the previous test's events in. */
     private static String timestamp(long millis) {
         return String.format("%d.%03d000000", millis / 1000, millis % 1000);
     }
