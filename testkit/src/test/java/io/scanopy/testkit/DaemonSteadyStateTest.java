@@ -52,6 +52,9 @@ class DaemonSteadyStateTest {
                         throw new IllegalStateException(e);
                     }
                 });
+                Live.await(Duration.ofSeconds(10), () -> "the no-shell probe's limit is a note of the engine",
+                        () -> daemon.inventory().snapshot().inventory().engines().get(0).notes().stream()
+                                .anyMatch(n -> n.code().equals("probe-limited") && noShell.getContainerId().equals(n.subject()) && n.message().contains("no shell")));
                 Thread.sleep(1_500);
                 ExecCounter steady = new ExecCounter();
                 Thread.sleep(4_000);

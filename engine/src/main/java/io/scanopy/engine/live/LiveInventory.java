@@ -73,6 +73,8 @@ public final class LiveInventory {
         DockerEngine engine;
         final Map<String, Container> containers = new LinkedHashMap<>();
         final Map<String, Network> networks = new LinkedHashMap<>();
+        /** What detection said, by code and subject: kept apart from the engine's own notes, which each full sync replaces. */
+        final Map<String, Note> detectionNotes = new LinkedHashMap<>();
         Instant lastEvent;
         Instant lastResync;
 
@@ -236,6 +238,41 @@ public final class LiveInventory {
         synchronized (lock) {
             TargetState t = targets.get(label);
             return t == null ? List.of() : List.copyOf(t.containers.values());
+        }
+    }
+
+    /**
+     * Records what service detection said about a target (exec denied, a probe limited by no
+     * shell, ...): each note replaces the one with the same code and subject.
+     *
+     * @param label the target
+     * @param notes the notes
+     */
+    public void putDetectionNotes(String label, List<Note> notes) {
+        synchronized (lock) {
+            TargetState t = target(label);
+            boolean changed = false;
+            for (Note note : notes) {
+                changed |= !note.equals(t.detectionNotes.put(note.code() + "\u0000" + note.subject(), note));
+            }
+            if (changed) {
+                invalidate();
+            }
+        }
+    }
+
+    /**
+     * Forgets what detection said about one container (it left).
+     *
+     * @param label the target
+     * @param containerId the container
+     */
+    public void forgetDetectionNotes(String label, String containerId) {
+        synchronized (lock) {
+            TargetState t = targets.get(label);
+            if (t != null && t.detectionNotes.values().removeIf(n -> containerId.equals(n.subject()))) {
+                invalidate();
+            }
         }
     }
 
@@ -457,7 +494,9 @@ public final class LiveInventory {
             List<Network> networks = new ArrayList<>(t.networks.values());
             networks.sort(NETWORK_ORDER);
             DockerEngine e = t.engine;
-            engines.add(new DockerEngine(e.id(), e.name(), e.version(), e.apiVersion(), e.os(), e.reachedVia(), e.capabilities(), containers, networks, e.notes()));
+            List<Note> engineNotes = new ArrayList<>(e.notes());
+            engineNotes.addAll(t.detectionNotes.values());
+            engines.add(new DockerEngine(e.id(), e.name(), e.version(), e.apiVersion(), e.os(), e.reachedVia(), e.capabilities(), containers, networks, engineNotes));
         }
         Inventory inventory = InventoryComposer.compose(engines, notes, lastModified);
         byte[] json = InventoryJson.toJson(inventory).getBytes(StandardCharsets.UTF_8);

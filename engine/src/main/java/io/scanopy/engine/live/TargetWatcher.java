@@ -659,6 +659,7 @@ final class TargetWatcher implements Runnable {
             detector.forget(containerId);
         }
         detected.removeIf(key -> key.startsWith(containerId + "@"));
+        inventory.forgetDetectionNotes(label, containerId);
     }
 
     /** One start of one container: what a probe's result belongs to. */
@@ -696,6 +697,8 @@ final class TargetWatcher implements Runnable {
         detecting.removeAll(result.probed());
         // Only starts really probed (or conclusive without a probe): one cut by the deadline or whose exec did not run is tried again.
         detected.addAll(result.settled());
+        // A deadline note names what this run left unprobed, and those are tried again: not worth keeping.
+        inventory.putDetectionNotes(label, result.notes().stream().filter(n -> !n.code().equals("detection-partial")).toList());
         for (Container c : result.containers()) {
             Optional<Container> known = inventory.container(label, c.id());
             // Only onto the same container: a newer start has its own detection coming.

@@ -140,4 +140,19 @@ class LiveInventoryTest {
         assertTrue(later.lastChangeId() > earlier.lastChangeId());
         assertEquals(Optional.empty(), later.changesSince(earlier.lastChangeId()), "an id from the earlier run is not this run's: reload");
     }
+
+    @Test
+    void detectionNotesJoinTheEngineNotesAndLeaveWithTheirContainer() {
+        inventory.replaceAll(TARGET, engine(List.of(container("a", "web", "running")), List.of()));
+        io.scanopy.spi.inventory.Note degraded = new io.scanopy.spi.inventory.Note(io.scanopy.spi.inventory.Note.Level.WARNING, "detection-degraded", null, "exec is denied");
+        io.scanopy.spi.inventory.Note limited = new io.scanopy.spi.inventory.Note(io.scanopy.spi.inventory.Note.Level.INFO, "probe-limited", "a", "web: no shell");
+        inventory.putDetectionNotes(TARGET, List.of(degraded, limited));
+        inventory.putDetectionNotes(TARGET, List.of(degraded));
+        assertEquals(List.of(degraded, limited), inventory.snapshot().inventory().engines().get(0).notes(), "each once, however often said");
+
+        inventory.replaceAll(TARGET, engine(List.of(container("a", "web", "running")), List.of()));
+        assertEquals(2, inventory.snapshot().inventory().engines().get(0).notes().size(), "a full sync keeps what detection said");
+        inventory.forgetDetectionNotes(TARGET, "a");
+        assertEquals(List.of(degraded), inventory.snapshot().inventory().engines().get(0).notes());
+    }
 }
