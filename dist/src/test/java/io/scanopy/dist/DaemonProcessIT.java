@@ -133,7 +133,12 @@ class DaemonProcessIT {
                 HttpResponse<String> inventory = get(url + "api/inventory", null);
                 assertEquals(200, inventory.statusCode());
                 assertTrue(inventory.body().contains(web.getContainerId()), "the running test container is in the served inventory");
-                assertTrue(Files.readString(out).contains(web.getContainerId()), "--out keeps the file current");
+                // The file follows within its debounce (200 ms): wait for it, bounded.
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!(Files.exists(out) && Files.readString(out).contains(web.getContainerId())) && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                assertTrue(Files.exists(out) && Files.readString(out).contains(web.getContainerId()), "--out keeps the file current");
             } finally {
                 assertEquals(0, terminate(daemon.process()), daemon.logText());
             }
