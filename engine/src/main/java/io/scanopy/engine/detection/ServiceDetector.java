@@ -1,5 +1,6 @@
 package io.scanopy.engine.detection;
 
+import io.scanopy.engine.concurrent.DaemonThreads;
 import io.scanopy.engine.docker.DockerConnection;
 import io.scanopy.spi.Transport;
 import io.scanopy.spi.inventory.Container;
@@ -49,11 +50,7 @@ public final class ServiceDetector implements AutoCloseable {
     /** For --probe-published-ports, made once when first needed: each client has a selector thread of its own. */
     private HttpClient publishedPortClient;
     /** Made once: each detection runs its probe workers here, as many as its options allow. */
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "probe");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.named("probe"));
 
     /**
      * @param catalogue the catalogue

@@ -1,5 +1,6 @@
 package io.scanopy.engine.discovery;
 
+import io.scanopy.engine.concurrent.DaemonThreads;
 import io.scanopy.engine.detection.Catalogue;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.docker.DockerAccessException;
@@ -27,11 +28,7 @@ public final class DiscoveryEngine {
     private final ServiceDetector detector;
     private final Clock clock;
     /** Made once: each target of a discovery runs in a thread of its own (idle ones end after a minute). */
-    private final ExecutorService targetThreads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "target");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService targetThreads = Executors.newCachedThreadPool(DaemonThreads.named("discover"));
 
     /**
      * An engine with the built-in service catalogue.

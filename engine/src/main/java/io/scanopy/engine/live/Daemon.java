@@ -1,5 +1,6 @@
 package io.scanopy.engine.live;
 
+import io.scanopy.engine.concurrent.DaemonThreads;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.plugin.PluginRegistry;
 import io.scanopy.spi.TargetSpec;
@@ -12,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The long-running daemon's engine: one {@link TargetWatcher} per configured target keeping its
@@ -40,21 +40,12 @@ public final class Daemon implements AutoCloseable {
             throw new IllegalArgumentException("no targets");
         }
         this.inventory = new LiveInventory(clock, LiveInventory.DEFAULT_WINDOW);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("daemon-timer"));
-        this.detectionPool = Executors.newFixedThreadPool(Math.max(1, Math.min(targets.size(), 4)), daemonThreads("detection"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("daemon-timer"));
+        this.detectionPool = Executors.newFixedThreadPool(Math.max(1, Math.min(targets.size(), 4)), DaemonThreads.named("detection"));
         this.firstSyncs = new CountDownLatch(targets.size());
         for (TargetSpec target : targets) {
             watchers.add(new TargetWatcher(target, plugins, options, inventory, detector, metrics, scheduler, detectionPool, clock, firstSyncs::countDown));
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Starts every watcher; returns at once. */

@@ -1,5 +1,6 @@
 package io.scanopy.engine.live;
 
+import io.scanopy.engine.concurrent.DaemonThreads;
 import io.scanopy.engine.json.InventoryJson;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,11 +23,7 @@ public final class InventoryFileWriter implements AutoCloseable {
     private final LiveInventory inventory;
     private final Path file;
     private final Duration debounce;
-    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "inventory-file");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("inventory-file"));
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile String lastEtag;
 

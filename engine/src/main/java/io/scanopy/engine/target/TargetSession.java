@@ -1,5 +1,6 @@
 package io.scanopy.engine.target;
 
+import io.scanopy.engine.concurrent.DaemonThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scanopy.engine.capability.CapabilityNegotiator;
 import io.scanopy.engine.capability.CapabilityNegotiator.Negotiated;
@@ -29,7 +30,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,12 +57,7 @@ public final class TargetSession implements AutoCloseable {
         this.target = target;
         this.selected = selected;
         this.docker = docker;
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "target-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("target"));
     }
 
     /**
