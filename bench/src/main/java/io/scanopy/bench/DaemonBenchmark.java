@@ -1,7 +1,6 @@
 package io.scanopy.bench;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +18,7 @@ import io.scanopy.engine.live.DaemonMetrics;
 import io.scanopy.engine.live.DaemonOptions;
 import io.scanopy.engine.plugin.PluginRegistry;
 import io.scanopy.spi.TargetSpec;
+import io.scanopy.testkit.EngineEventLog;
 import io.scanopy.testkit.TestImages;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -170,7 +170,7 @@ final class DaemonBenchmark {
         int startEarly = 0;
         int destroyEarly = 0;
         List<String> ids = new ArrayList<>();
-        String since = dockerTime(System.currentTimeMillis() - 1000);
+        EngineEventLog log = new EngineEventLog(System.currentTimeMillis() - 1000);
         for (int i = 0; i < trials; i++) {
             String id = create();
             ids.add(id);
@@ -191,7 +191,7 @@ final class DaemonBenchmark {
         // The same trials measured from the time Docker gave its start and destroy events (its own event log).
         Map<String, java.time.Instant> startEvents = new HashMap<>();
         Map<String, java.time.Instant> destroyEvents = new HashMap<>();
-        for (Event e : events(docker, since, dockerTime(System.currentTimeMillis() + 1000))) {
+        for (Event e : log.events(System.currentTimeMillis() + 1000)) {
             java.time.Instant t = e.getTimeNano() == null ? java.time.Instant.ofEpochSecond(e.getTime())
                     : java.time.Instant.ofEpochSecond(e.getTimeNano() / 1_000_000_000L, e.getTimeNano() % 1_000_000_000L);
             if ("start".equals(e.getAction())) {
@@ -301,18 +301,18 @@ final class DaemonBenchmark {
             Map<Long, Long> cpuBefore = daemonThreadCpu(threads);
             long processBefore = os.getProcessCpuTime();
             int execsBefore = detector.execsTotal();
-            String since = dockerTime(System.currentTimeMillis());
+            EngineEventLog log = new EngineEventLog();
             long t0 = System.nanoTime();
             Thread.sleep(config.steadySeconds() * 1000L);
             long wallNs = System.nanoTime() - t0;
-            String until = dockerTime(System.currentTimeMillis());
+            long until = System.currentTimeMillis();
             Map<Long, Long> cpuAfter = daemonThreadCpu(threads);
             long processNs = os.getProcessCpuTime() - processBefore;
             long daemonNs = 0;
             for (Map.Entry<Long, Long> e : cpuAfter.entrySet()) {
                 daemonNs += e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L);
             }
-            int engineExecs = execCreates(docker, since, until);
+            int engineExecs = EngineEventLog.execCreates(log.events(until)).values().stream().mapToInt(Integer::intValue).sum();
             var heap = ManagementFactory.getMemoryMXBean();
             double usedMb = heap.getHeapMemoryUsage().getUsed() / 1048576.0;
             System.gc();
@@ -343,34 +343,5 @@ final class DaemonBenchmark {
             }
         }
         return cpu;
-    }
-
-    /** Docker takes fractional Unix seconds: whole seconds would let earlier events in. */
-    static String dockerTime(long millis) {
-        return String.format(Locale.ROOT, "%d.%03d000000", millis / 1000, millis % 1000);
-    }
-
-    /** exec_create events on any container of the engine between two instants, from the engine's own event log. */
-    static int execCreates(DockerClient docker, String since, String until) throws InterruptedException {
-        return (int) events(docker, since, until).stream().filter(e -> e.getAction() != null && e.getAction().startsWith("exec_create")).count();
-    }
-
-    /** Container events between two instants, from the engine's own event log (bounded wait). */
-    static List<Event> events(DockerClient docker, String since, String until) throws InterruptedException {
-        Thread.sleep(200);
-        List<Event> events = new ArrayList<>();
-        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-            @Override
-            public void onNext(Event event) {
-                synchronized (events) {
-                    events.add(event);
-                }
-            }
-        };
-        docker.eventsCmd().withSince(since).withUntil(until).withEventTypeFilter("container").exec(callback);
-        callback.awaitCompletion(20, TimeUnit.SECONDS);
-        synchronized (events) {
-            return List.copyOf(events);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.scanopy.bench;
 
-import com.github.dockerjava.api.DockerClient;
 import io.scanopy.bench.DiscoveryBenchmark.Row;
+import io.scanopy.testkit.EngineEventLog;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,14 +34,12 @@ final class DaemonProcessBenchmark {
     private static final int REQUESTS_PER_CLIENT = 250;
     private static final long CLOCK_TICKS = 100;
 
-    private final DockerClient docker;
     private final DiscoveryBenchmark.Config config;
     private final Path home;
     private final Consumer<Row> rows;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    DaemonProcessBenchmark(DockerClient docker, DiscoveryBenchmark.Config config, Path home, Consumer<Row> rows) {
-        this.docker = docker;
+    DaemonProcessBenchmark(DiscoveryBenchmark.Config config, Path home, Consumer<Row> rows) {
         this.config = config;
         this.home = home;
         this.rows = rows;
@@ -127,17 +125,17 @@ final class DaemonProcessBenchmark {
     }
 
     private void steadyState(long pid, String base) throws Exception {
-        String since = DaemonBenchmark.dockerTime(System.currentTimeMillis());
+        EngineEventLog log = new EngineEventLog();
         long cpuBefore = cpuTicks(pid);
         long t0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(config.steadySeconds()));
         long cpuAfter = cpuTicks(pid);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String until = DaemonBenchmark.dockerTime(System.currentTimeMillis());
+        long until = System.currentTimeMillis();
         double cpuPercent = (cpuAfter - cpuBefore) * 100.0 / CLOCK_TICKS / seconds;
         rows.accept(new Row("daemon process", String.format(Locale.ROOT, "steady state, whole process: CPU over %.0f s, N=%d unchanged (from /proc: user+system)",
                 seconds, config.containers()), new Stats(List.of(cpuPercent)), "% of a core", (cpuAfter - cpuBefore) * 10 + " ms of CPU", "< 1% of a core"));
-        rows.accept(new Row("daemon process", "steady state, whole process: exec_create events on the engine", new Stats(List.of((double) DaemonBenchmark.execCreates(docker, since, until))),
+        rows.accept(new Row("daemon process", "steady state, whole process: exec_create events on the engine", new Stats(List.of((double) EngineEventLog.execCreates(log.events(until)).values().stream().mapToInt(Integer::intValue).sum())),
                 "execs", "-", "0"));
         rows.accept(new Row("daemon process", "RSS after steady state (VmRSS)", new Stats(List.of(status(pid, "VmRSS") / 1024.0)), "MB", "-",
                 "<= 256 MB at N=500"));

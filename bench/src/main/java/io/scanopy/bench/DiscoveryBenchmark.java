@@ -128,7 +128,7 @@ public final class DiscoveryBenchmark {
                 new DaemonBenchmark(docker, registry, config, runId, created, rows::add).run();
             }
             if (home != null) {
-                new DaemonProcessBenchmark(docker, config, home, rows::add).run();
+                new DaemonProcessBenchmark(config, home, rows::add).run();
             }
             return report();
         } finally {

@@ -38,7 +38,7 @@ class DaemonCloseTest {
             hang.start();
             Thread.sleep(500);
             DetectionOptions slow = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(60), Duration.ofSeconds(120));
-            EngineEvents window = new EngineEvents();
+            EngineEventLog window = new EngineEventLog();
             daemon = Live.daemon(registry, TargetSpec.local(Map.of()), Live.fast(DiscoveryOptions.defaults().withDetection(slow)), detector);
             daemon.start();
             assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)), "first sync: " + daemon.inventory().health());
@@ -71,7 +71,7 @@ class DaemonCloseTest {
                 .filter(n -> n.equals("watch-" + label) || n.equals("events-" + label)).toList();
     }
 
-    private static Optional<String> probeExec(EngineEvents window, String containerId, String action) {
+    private static Optional<String> probeExec(EngineEventLog window, String containerId, String action) {
         try {
             for (Event e : window.events()) {
                 if (containerId.equals(e.getId()) && e.getAction() != null && e.getAction().startsWith(action) && e.getActor() != null

@@ -86,7 +86,7 @@ class DaemonEventsTest {
         TestContainer b = started(new TestContainer());
         ProxyContainer proxy = countingProxy();
         ServiceDetector detector = track(Live.detector());
-        ExecCounter firstDetection = new ExecCounter();
+        EngineEventLog firstDetection = new EngineEventLog();
         Daemon daemon = track(Live.daemon(registry, target(proxy), Live.fast(DiscoveryOptions.defaults()), detector));
         daemon.start();
         assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)), "first sync: " + daemon.inventory().health());
@@ -98,19 +98,19 @@ class DaemonEventsTest {
         Live.await(Duration.ofSeconds(60), () -> "first detection of the two containers and the end of that detection run",
                 () -> {
                     try {
-                        Map<String, Integer> execs = firstDetection.counts();
+                        Map<String, Integer> execs = firstDetection.execCreates();
                         return execs.getOrDefault(a.getContainerId(), 0) >= 1 && execs.getOrDefault(b.getContainerId(), 0) >= 1 && detector.execsTotal() > 0;
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
                 });
-        Map<String, Integer> initialExecs = firstDetection.counts();
+        Map<String, Integer> initialExecs = firstDetection.execCreates();
         assertEquals(1, initialExecs.get(a.getContainerId()), "first detection probes each container once: " + initialExecs);
         assertEquals(1, initialExecs.get(b.getContainerId()), "first detection probes each container once: " + initialExecs);
         int execsAfterDetection = detector.execsTotal();
-        ExecCounter steady = new ExecCounter();
+        EngineEventLog steady = new EngineEventLog();
         Thread.sleep(4_000);
-        Map<String, Integer> steadyExecs = steady.counts();
+        Map<String, Integer> steadyExecs = steady.execCreates();
         assertEquals(0, steadyExecs.getOrDefault(a.getContainerId(), 0) + steadyExecs.getOrDefault(b.getContainerId(), 0),
                 "steady state: no exec on unchanged containers, engine saw " + steadyExecs);
         assertEquals(execsAfterDetection, detector.execsTotal(), "steady state: the daemon started no exec anywhere");
@@ -118,7 +118,7 @@ class DaemonEventsTest {
         // From here on, only what events name may be asked for.
         Thread.sleep(300);
         int mark = RequestLog.of(proxy).size();
-        EngineEvents window = new EngineEvents();
+        EngineEventLog window = new EngineEventLog();
 
         TestContainer c = started(new TestContainer());
         String id = c.getContainerId();
@@ -144,19 +144,19 @@ class DaemonEventsTest {
 
         // A restart is a new start: probed again, exactly once.
         Instant startedBefore = Live.container(daemon, a.getContainerId()).orElseThrow().started();
-        ExecCounter restartExecs = new ExecCounter();
+        EngineEventLog restartExecs = new EngineEventLog();
         docker.restartContainerCmd(a.getContainerId()).withTimeout(1).exec();
         Live.awaitContainer(daemon, a.getContainerId(), x -> x.started() != null && x.started().isAfter(startedBefore), WAIT,
                 "the restarted container shows its new start time");
         Live.await(Duration.ofSeconds(30), () -> "the restarted container is probed", () -> {
             try {
-                return restartExecs.counts().getOrDefault(a.getContainerId(), 0) >= 1;
+                return restartExecs.execCreates().getOrDefault(a.getContainerId(), 0) >= 1;
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         Thread.sleep(2_000);
-        assertEquals(1, restartExecs.counts().getOrDefault(a.getContainerId(), 0), "a restarted container is probed exactly once");
+        assertEquals(1, restartExecs.execCreates().getOrDefault(a.getContainerId(), 0), "a restarted container is probed exactly once");
 
         Thread.sleep(500);
         List<Request> all = RequestLog.of(proxy);
@@ -189,13 +189,13 @@ class DaemonEventsTest {
                 "for p in 9000 9001 9002 9003 9004 9005; do nc -ll -p $p -e sleep 600 & done; wait"));
         ServiceDetector detector = track(Live.detector());
         DetectionOptions shortProbe = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(4), Duration.ofSeconds(120));
-        ExecCounter execs = new ExecCounter();
+        EngineEventLog execs = new EngineEventLog();
         Daemon daemon = track(Live.daemon(registry, TargetSpec.local(Map.of()), Live.fast(DiscoveryOptions.defaults().withDetection(shortProbe)), detector));
         daemon.start();
         assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)), "first sync: " + daemon.inventory().health());
         Live.await(Duration.ofSeconds(30), () -> "the slow container's probe starts", () -> {
             try {
-                return execs.counts().getOrDefault(slow.getContainerId(), 0) >= 1;
+                return execs.execCreates().getOrDefault(slow.getContainerId(), 0) >= 1;
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -211,7 +211,7 @@ class DaemonEventsTest {
         Live.awaitContainer(daemon, slow.getContainerId(), x -> x.networks().size() == 2, WAIT, "connected while its probe runs");
         // Past the first probe's 4 s timeout and long enough for a second one to have started.
         Thread.sleep(Math.max(0, 7_000 - (System.nanoTime() - probeSeen) / 1_000_000));
-        assertEquals(1, execs.counts().getOrDefault(slow.getContainerId(), 0), "one probe per start, not one more per event that came while it ran");
+        assertEquals(1, execs.execCreates().getOrDefault(slow.getContainerId(), 0), "one probe per start, not one more per event that came while it ran");
     }
 
     @Test

@@ -37,7 +37,7 @@ class DaemonSteadyStateTest {
             noShell.start();
             noClient.start();
             List<String> ours = List.of(withShell.getContainerId(), noShell.getContainerId(), noClient.getContainerId());
-            ExecCounter first = new ExecCounter();
+            EngineEventLog first = new EngineEventLog();
             // A full resync every second: each would probe again if the daemon forgot what it probed.
             DaemonOptions options = new DaemonOptions(DiscoveryOptions.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
                     Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(2));
@@ -46,7 +46,7 @@ class DaemonSteadyStateTest {
                 assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(60)));
                 Live.await(Duration.ofSeconds(60), () -> "each of the three probed", () -> {
                     try {
-                        Map<String, Integer> execs = first.counts();
+                        Map<String, Integer> execs = first.execCreates();
                         return ours.stream().allMatch(id -> execs.getOrDefault(id, 0) >= 1);
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
@@ -56,9 +56,9 @@ class DaemonSteadyStateTest {
                         () -> daemon.inventory().snapshot().inventory().engines().get(0).notes().stream()
                                 .anyMatch(n -> n.code().equals("probe-limited") && noShell.getContainerId().equals(n.subject()) && n.message().contains("no shell")));
                 Thread.sleep(1_500);
-                ExecCounter steady = new ExecCounter();
+                EngineEventLog steady = new EngineEventLog();
                 Thread.sleep(4_000);
-                Map<String, Integer> steadyExecs = steady.counts();
+                Map<String, Integer> steadyExecs = steady.execCreates();
                 for (String id : ours) {
                     assertEquals(0, steadyExecs.getOrDefault(id, 0), "no exec on an unchanged container across ~4 full resyncs: " + steadyExecs);
                 }

@@ -151,11 +151,11 @@ class ServiceDetectionTest {
     @Test
     void execRouteOneExecPerContainerThenTheCacheCostsNone() throws Exception {
         DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC());
-        ExecCounter counter = new ExecCounter();
+        EngineEventLog counter = new EngineEventLog();
         long t0 = System.nanoTime();
         DockerEngine found = discover(engine, TargetSpec.local(Map.of()), options(true, false));
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
-        Map<String, Integer> execs = counter.counts();
+        Map<String, Integer> execs = counter.execCreates();
 
         // Detected only through exec: the port is not published, the image says nothing.
         DetectedService testApp = service(find(found, app), "test-app").orElseThrow(() -> new AssertionError(find(found, app).services().toString()));
@@ -202,9 +202,9 @@ class ServiceDetectionTest {
         assertTrue(note(found, "hidden", null).isPresent());
 
         // Same containers, same detector: the cache answers, no exec at all.
-        ExecCounter again = new ExecCounter();
+        EngineEventLog again = new EngineEventLog();
         DockerEngine second = discover(engine, TargetSpec.local(Map.of()), options(true, false));
-        Map<String, Integer> secondExecs = again.counts();
+        Map<String, Integer> secondExecs = again.execCreates();
         for (TestContainer c : List.of(app, grafana, flood, evil)) {
             assertEquals(0, secondExecs.getOrDefault(c.getContainerId(), 0), "cache hit for " + find(found, c).displayName() + " " + found.notes());
         }
@@ -229,9 +229,9 @@ class ServiceDetectionTest {
     void whenNeededSkipsExecWhereImageRulesAreConclusive() throws Exception {
         DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC());
         DetectionOptions whenNeeded = new DetectionOptions(true, DetectionOptions.ExecPolicy.WHEN_NEEDED, false, 4, Duration.ofSeconds(4), Duration.ofSeconds(60));
-        ExecCounter counter = new ExecCounter();
+        EngineEventLog counter = new EngineEventLog();
         DockerEngine found = discover(engine, TargetSpec.local(Map.of()), whenNeeded);
-        Map<String, Integer> execs = counter.counts();
+        Map<String, Integer> execs = counter.execCreates();
         assertEquals(0, execs.getOrDefault(grafana.getContainerId(), 0), "grafana/grafana is conclusive by image");
         assertEquals(1, execs.getOrDefault(app.getContainerId(), 0), "an unknown image is still probed");
         assertEquals("grafana", service(find(found, grafana), "grafana").orElseThrow().definitionId());

@@ -1,0 +1,104 @@
+package io.scanopy.testkit;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The engine's own record of what happened from a moment on (its event log, read through the
+ * local engine): what a test or a benchmark compares a daemon's work with — which containers an
+ * event named, how many execs were created.
+ */
+public final class EngineEventLog {
+    private final long sinceMillis;
+
+    /** A log from now on. */
+    public EngineEventLog() {
+        this(System.currentTimeMillis());
+    }
+
+    /**
+     * @param sinceMillis the start, in epoch milliseconds
+     */
+    public EngineEventLog(long sinceMillis) {
+        this.sinceMillis = sinceMillis;
+    }
+
+    /** Docker takes fractional Unix seconds: whole seconds would let earlier events in. */
+    private static String dockerTime(long millis) {
+        return String.format(Locale.ROOT, "%d.%03d000000", millis / 1000, millis % 1000);
+    }
+
+    /**
+     * @return every event from the start until now (waits 200 ms, so the engine has logged what just happened)
+     * @throws InterruptedException when interrupted
+     */
+    public List<Event> events() throws InterruptedException {
+        return events(System.currentTimeMillis());
+    }
+
+    /**
+     * @param untilMillis the end, in epoch milliseconds
+     * @return every event between the start and the end (bounded wait)
+     * @throws InterruptedException when interrupted
+     */
+    public List<Event> events(long untilMillis) throws InterruptedException {
+        Thread.sleep(200);
+        List<Event> events = new ArrayList<>();
+        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event event) {
+                synchronized (events) {
+                    events.add(event);
+                }
+            }
+        };
+        DockerClientFactory.instance().client().eventsCmd().withSince(dockerTime(sinceMillis)).withUntil(dockerTime(untilMillis)).exec(callback);
+        callback.awaitCompletion(20, TimeUnit.SECONDS);
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /**
+     * @return exec_create events per container id, from the start until now
+     * @throws InterruptedException when interrupted
+     */
+    public Map<String, Integer> execCreates() throws InterruptedException {
+        return execCreates(events());
+    }
+
+    /**
+     * @param events events read from the log
+     * @return exec_create events among them, per container id
+     */
+    public static Map<String, Integer> execCreates(List<Event> events) {
+        Map<String, Integer> counts = new HashMap<>();
+        events.stream().filter(e -> e.getAction() != null && e.getAction().startsWith("exec_create")).forEach(e -> counts.merge(e.getId(), 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * @return container ids named by a container event (exec_* excluded) or by a network
+     *     connect/disconnect, from the start until now, with how many such events each
+     * @throws InterruptedException when interrupted
+     */
+    public Map<String, Integer> containersNamed() throws InterruptedException {
+        Map<String, Integer> named = new HashMap<>();
+        for (Event event : events()) {
+            String action = event.getAction() == null ? "" : event.getAction();
+            if ("container".equals(event.getType() == null ? null : event.getType().getValue()) && !action.startsWith("exec_")) {
+                named.merge(event.getId(), 1, Integer::sum);
+            } else if (event.getActor() != null && event.getActor().getAttributes() != null && event.getActor().getAttributes().containsKey("container")) {
+                named.merge(event.getActor().getAttributes().get("container"), 1, Integer::sum);
+            }
+        }
+        return named;
+    }
+}
