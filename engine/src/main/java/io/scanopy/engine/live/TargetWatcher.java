@@ -215,7 +215,7 @@ final class TargetWatcher implements Runnable {
                         session.close();
                         session = null;
                     }
-                    backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
+                    backoff = doubled(backoff);
                     sleep(wait);
                 } catch (RuntimeException e) {
                     if (stopping) {
@@ -226,7 +226,7 @@ final class TargetWatcher implements Runnable {
                     closeStream();
                     inventory.setState(label, TargetHealth.State.RECONNECTING, "unexpected failure: " + e);
                     sleep(jitter(backoff));
-                    backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
+                    backoff = doubled(backoff);
                 }
             }
         } finally {
@@ -270,6 +270,12 @@ final class TargetWatcher implements Runnable {
                 + ", API " + (engine.apiVersion() == null ? "unversioned" : "v" + engine.apiVersion())
                 + ", " + inventory.containerIds(label).size() + " containers, "
                 + (degraded.isEmpty() ? "nothing degraded" : "degraded: " + String.join("; ", degraded));
+    }
+
+    /** The next backoff step: twice the last, at most the configured maximum. */
+    private Duration doubled(Duration backoff) {
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : next;
     }
 
     private static Duration jitter(Duration base) {
