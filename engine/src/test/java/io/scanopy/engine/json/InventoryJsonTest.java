@@ -48,7 +48,7 @@ class InventoryJsonTest {
                 List.of(new DetectedService("nginx", "nginx", 0.9, List.of(new DetectedService.Evidence("exec", "nginx-server-header", 80, "/", 200, "Server: nginx")))),
                 Container.Detail.INSPECT);
         Container lonely = new Container("ffffffffffff", List.of(), "busybox", "sha256:bb", "exited", "Exited (0)", null, null, Map.of(), null, null,
-                List.of(), List.of(), List.of(), Container.Detail.LIST_ONLY);
+                List.of(), List.of(), List.of(), Container.Detail.LIST_ONLY).asStale(Instant.parse("2026-11-27T11:59:00Z"));
         CapabilityReport report = new CapabilityReport(List.of(
                 new CapabilityReport.Check(DockerEndpoint.LIST_CONTAINERS, "list-containers", CapabilityReport.Status.ALLOWED, null, null, null, null, null),
                 new CapabilityReport.Check(DockerEndpoint.LIST_NETWORKS, "list-networks", CapabilityReport.Status.DENIED, 403, "proxy",
@@ -72,6 +72,9 @@ class InventoryJsonTest {
         assertEquals("derived-subnets", json.at("/engines/0/capabilities/checks/1/fallback").asText());
         assertEquals("list-only", json.at("/engines/0/containers/0/detail").asText());
         assertFalse(json.at("/engines/0/containers/0").has("compose"), "unknown values are omitted, not null");
+        assertTrue(json.at("/engines/0/containers/0/stale").asBoolean(), "the daemon's stale mark is in the schema");
+        assertEquals("2026-11-27T11:59:00Z", json.at("/engines/0/containers/0/lastSeen").asText());
+        assertFalse(json.at("/engines/0/containers/1").has("stale"), "a current container carries no stale mark");
     }
 
     @Test
