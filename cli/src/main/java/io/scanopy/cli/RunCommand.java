@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.config.DaemonSettings;
 import io.scanopy.engine.detection.ServiceDetector;
-import io.scanopy.engine.json.InventoryJson;
 import io.scanopy.engine.live.Daemon;
 import io.scanopy.engine.live.DaemonMetrics;
 import io.scanopy.engine.live.DaemonOptions;
@@ -129,10 +128,5 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
         }
         ServerSettings settings = new ServerSettings(bind, httpPort, key, false);
         return key == null && !loopback ? settings.withGeneratedKey() : settings;
-    }
-
-    static {
-        // Referenced so the JSON mapper is ready before the first request.
-        InventoryJson.mapper();
     }
 }
