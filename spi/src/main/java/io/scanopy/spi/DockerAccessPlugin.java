@@ -96,4 +96,19 @@ public interface DockerAccessPlugin extends ExtensionPoint {
     default Optional<ProxySetup> proxySetup(java.util.Set<DockerEndpoint> allowed) {
         return Optional.empty();
     }
+
+    /**
+     * What a setup of this plugin's proxy that admits the given endpoints really grants whoever
+     * can reach it, beyond those endpoints themselves, in plain words: for example that a
+     * toggle admitting exec also admits creating and starting containers. Shown by
+     * {@code proxy-config} for the setup it prints and by {@code doctor} for what a proxy was
+     * found to allow. Must not understate.
+     *
+     * @param allowed the endpoints the proxy admits
+     * @return one sentence per grant, most serious first; empty when nothing beyond reading
+     * @since SPI 1.2
+     */
+    default List<String> privileges(java.util.Set<DockerEndpoint> allowed) {
+        return List.of();
+    }
 }
