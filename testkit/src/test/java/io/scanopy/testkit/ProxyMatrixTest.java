@@ -21,6 +21,7 @@ import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DockerEngine;
 import io.scanopy.spi.inventory.Network;
 import io.scanopy.testkit.proxy.MatrixReport;
+import io.scanopy.testkit.proxy.ProxyAdvice;
 import io.scanopy.testkit.proxy.ProxyContainer;
 import io.scanopy.testkit.proxy.ProxyImages;
 import io.scanopy.testkit.proxy.TlsFixtures;
@@ -213,7 +214,7 @@ class ProxyMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
-    void cell(Cell cell) {
+    void cell(Cell cell) throws DockerAccessException {
         ProxyContainer proxy = cell.proxy() == null ? null : cell.proxy().apply(this);
         Map<DockerEndpoint, String> statuses = new EnumMap<>(DockerEndpoint.class);
         String outcome = "";
@@ -258,7 +259,13 @@ class ProxyMatrixTest {
                 });
             }
 
-            // 2. Discovery itself.
+            // 2. The advice, applied once and exactly as printed, is enough: on a proxy configured
+            //    as before plus what the remediations name, every endpoint the plugin checks is allowed.
+            if (proxy != null && cell.denied() != null && !cell.denied().isEmpty()) {
+                adviceFixes(cell, report);
+            }
+
+            // 3. Discovery itself.
             DiscoveryResult result = engine.discover(List.of(target), DiscoveryOptions.defaults());
             if (cell.failure() != null) {
                 assertEquals(1, result.failures().size(), "discovery must fail");
@@ -282,6 +289,28 @@ class ProxyMatrixTest {
             if (proxy != null) {
                 proxy.stop();
             }
+        }
+    }
+
+    private void adviceFixes(Cell cell, CapabilityReport before) throws DockerAccessException {
+        List<String> remediations = before.checks().stream().filter(c -> c.status() == Status.DENIED)
+                .map(CapabilityReport.Check::remediation).toList();
+        ProxyAdvice advice = ProxyAdvice.from(remediations);
+        assertTrue(!advice.isEmpty(), "the advice names nothing to apply: " + remediations);
+        ProxyContainer fixed = cell.proxy().apply(this);
+        fixed.withProxyEnvironment(advice.environment());
+        if (!advice.flags().isEmpty()) {
+            fixed.withFlags(advice.appliedTo(List.of(fixed.getCommandParts())));
+        }
+        try {
+            fixed.start();
+            try (TargetSession session = new DiscoveryEngine(registry).open(cell.target().apply(fixed))) {
+                CapabilityReport after = session.negotiate(true).report();
+                List<CapabilityReport.Check> stillDenied = after.checks().stream().filter(c -> c.status() != Status.ALLOWED).toList();
+                assertEquals(List.of(), stillDenied, "still denied after applying " + advice + " from: " + remediations);
+            }
+        } finally {
+            fixed.stop();
         }
     }
 
