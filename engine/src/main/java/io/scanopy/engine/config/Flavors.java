@@ -20,4 +20,12 @@ public final class Flavors {
     public static String pluginId(String flavor) {
         return PLUGIN_IDS.getOrDefault(flavor, flavor);
     }
+
+    /**
+     * @param pluginId a plugin id
+     * @return the flavour name that stands for it ({@code tecnativa}, ...), or the id itself when none does
+     */
+    public static String flavorOf(String pluginId) {
+        return PLUGIN_IDS.entrySet().stream().filter(e -> e.getValue().equals(pluginId)).map(Map.Entry::getKey).findFirst().orElse(pluginId);
+    }
 }

@@ -1,6 +1,7 @@
 package io.scanopy.plugins.direct;
 
 import io.scanopy.spi.DockerAccessPlugin;
+import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.TargetConfigurationException;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.TlsFiles;
@@ -9,6 +10,8 @@ import io.scanopy.spi.Transports;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -56,6 +59,22 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
             return new Transport.UnixSocket(DEFAULT_SOCKET);
         }
         return fromDockerHost(dockerHost, "DOCKER_HOST", target);
+    }
+
+    /**
+     * The engine's own API admits everything whoever reaches it asks, whatever the daemon uses:
+     * the socket (or DOCKER_HOST) is full control of the engine. A generic http(s) proxy may be
+     * narrower, but this plugin cannot tell what it admits, so it does not claim less.
+     */
+    @Override
+    public List<String> privileges(Set<DockerEndpoint> allowed) {
+        return List.of(
+                "full control of the Docker engine: whoever reaches the socket (or DOCKER_HOST) can create, start and exec into any container,"
+                        + " including a privileged one with the host's / mounted: equivalent to root on the host"
+                        + " (through a generic http(s) proxy: whatever that proxy admits, which the daemon cannot tell)",
+                "':ro' on the socket mount does not restrict the API: it only stops the socket file itself being replaced;"
+                        + " every API call, POST included, still goes through",
+                "to limit it, put a socket proxy in front: a GET-only one when exec is not wanted (scanopy-daemon proxy-config --flavor tecnativa --no-exec)");
     }
 
     private static Transport fromDockerHost(String value, String setting, TargetSpec target) throws TargetConfigurationException {
