@@ -202,7 +202,11 @@ class ServiceDetectionTest {
         assertEquals("grafana", f.definitionId());
         assertEquals(1.0, f.confidence());
         assertTrue(found.containers().stream().noneMatch(c -> c.id().equals(hidden.getContainerId())));
-        assertTrue(note(found, "hidden", null).isPresent());
+        // Hidden, but named: a container missing from the inventory is never a mystery.
+        String hiddenName = hidden.getContainerName().substring(1);
+        Note hiddenNote = note(found, "hidden", null).orElseThrow(() -> new AssertionError(found.notes().toString()));
+        assertTrue(List.of(hiddenNote.subject().split(",")).contains(hiddenName), hiddenNote.toString());
+        assertTrue(hiddenNote.message().contains("scanopy.ignore=true: ") && hiddenNote.message().contains(hiddenName), hiddenNote.message());
 
         // Same containers, same detector: the cache answers, no exec at all.
         EngineEventLog again = new EngineEventLog();

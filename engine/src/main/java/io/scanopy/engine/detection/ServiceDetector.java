@@ -136,11 +136,11 @@ public final class ServiceDetector implements AutoCloseable {
         Map<String, CompletableFuture<ProbeResult>> probes = new LinkedHashMap<>();
         Queue<Container> toProbe = new ConcurrentLinkedQueue<>();
         List<Container> visible = new ArrayList<>();
-        int hidden = 0;
+        List<Container> hidden = new ArrayList<>();
         int execs = 0;
         for (Container c : containers) {
             if (ServiceMatcher.ignored(c)) {
-                hidden++;
+                hidden.add(c);
                 continue;
             }
             visible.add(c);
@@ -234,9 +234,7 @@ public final class ServiceDetector implements AutoCloseable {
             // Past the deadline nobody waits: workers take no new container, and a probe in flight ends by its own timeout.
             abandoned.set(true);
         }
-        if (hidden > 0) {
-            notes.add(new Note(Note.Level.INFO, "hidden", null, hidden + " container(s) hidden by the label " + ServiceMatcher.IGNORE_LABEL + "=true"));
-        }
+        ServiceMatcher.hiddenNote(hidden).ifPresent(notes::add);
         execsTotal.addAndGet(execs);
         List<Container> result = new ArrayList<>();
         for (Container c : visible) {

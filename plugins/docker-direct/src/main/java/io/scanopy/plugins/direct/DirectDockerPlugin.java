@@ -77,10 +77,12 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
                 "to limit it, put a socket proxy in front: a GET-only one when exec is not wanted (scanopy-daemon proxy-config --flavor tecnativa --no-exec)");
     }
 
-    private static Transport fromDockerHost(String value, String setting, TargetSpec target) throws TargetConfigurationException {
+    private static Transport fromDockerHost(String raw, String setting, TargetSpec target) throws TargetConfigurationException {
+        // Messages show the address without user information: it may hold a password.
+        String value = Transports.withoutUserInfo(raw);
         URI url;
         try {
-            url = new URI(value);
+            url = new URI(raw);
         } catch (URISyntaxException e) {
             if (value.strip().equals("unix://")) {
                 throw new TargetConfigurationException(setting + "=" + value + " names no socket path — write it as unix:///var/run/docker.sock");
@@ -97,6 +99,10 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
                 return new Transport.UnixSocket(Path.of(path));
             }
             case "tcp": {
+                if (raw.contains("@")) {
+                    throw new TargetConfigurationException(setting + " has a user name or password in its address (" + value
+                            + "): the Docker engine takes none — remove it; for TLS set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH");
+                }
                 String host = Transports.requireHost(url, setting);
                 TlsFiles tls = dockerCliTls(target);
                 int port = url.getPort() > 0 ? url.getPort()
