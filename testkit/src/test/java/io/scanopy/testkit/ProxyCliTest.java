@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanopy.cli.ScanopyDaemon;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.testkit.proxy.ProxyContainer;
 import io.scanopy.testkit.proxy.ProxyImages;
 import java.io.PrintWriter;
@@ -14,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -76,6 +79,48 @@ class ProxyCliTest {
     }
 
     @Test
+    void doctorSaysWhatAProxyAllowingExecGrantsAndOffersTheGetOnlyPathFirst() throws Exception {
+        try (ProxyContainer proxy = tecnativa("CONTAINERS", "NETWORKS", "INFO", "EXEC", "POST");
+             PluginRegistry registry = PluginFixtures.fromArchives(pluginsDir, Files.createTempDirectory("scanopy-cli-grants"))) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out() + run.err());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+            String out = run.out();
+            int section = out.indexOf("  Privileges (what this access was found to allow, and what that grants):\n");
+            assertTrue(section > 0, out);
+            String allowedLine = out.lines().filter(l -> l.startsWith("    allowed:  ")).findFirst().orElseThrow(() -> new AssertionError(out));
+            for (DockerEndpoint e : DockerEndpoint.values()) {
+                assertTrue(allowedLine.contains(e.method() + " " + e.pathTemplate()), "every endpoint was found allowed: " + allowedLine);
+            }
+            // The plugin's own words for what it was found to allow, each on a line.
+            var tecnativa = registry.find("docker-proxy-tecnativa").orElseThrow().plugin();
+            for (String grant : tecnativa.privileges(EnumSet.allOf(DockerEndpoint.class))) {
+                assertTrue(out.contains("    GRANTS:   " + grant + "\n"), grant + " in " + out);
+            }
+            // Least privilege first: the GET-only setup, then (with exec) the narrower proxy.
+            int getOnly = out.indexOf("    least privilege: without exec (--no-exec), a GET-only proxy is enough: scanopy-daemon proxy-config --flavor tecnativa --no-exec\n");
+            int narrower = out.indexOf("    with exec: wollomatic's exact rules are narrower");
+            assertTrue(getOnly > section && narrower > getOnly, out);
+
+            // The advice as printed: that setup, checked without exec, is enough and offers nothing further to drop.
+            Run config = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+            Map<String, String> environment = new java.util.LinkedHashMap<>();
+            config.out().lines().filter(l -> l.matches("      - [A-Z_]+=[01]")).forEach(l -> environment.put(l.substring(8, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+            assertEquals("0", environment.get("POST"), config.out());
+            try (ProxyContainer getOnlyProxy = new ProxyContainer(ProxyImages.tecnativa(), 2375, "http").withProxyEnvironment(environment)) {
+                getOnlyProxy.start();
+                Run least = run(Map.of(), "--docker-proxy", getOnlyProxy.url(), "doctor", "--no-exec");
+                assertEquals(0, least.code(), least.out());
+                assertTrue(least.out().contains("verdict:    OK"), least.out());
+                String leastAllowed = least.out().lines().filter(l -> l.startsWith("    allowed:  ")).findFirst().orElseThrow();
+                assertTrue(!leastAllowed.contains("POST"), "GETs only: " + leastAllowed);
+                assertTrue(!least.out().contains("least privilege:"), "nothing further to drop: " + least.out());
+            }
+        }
+    }
+
+    @Test
     void doctorFailsWhenARequiredEndpointIsDenied() {
         try (ProxyContainer proxy = tecnativa()) {
             proxy.start();
@@ -132,7 +177,12 @@ class ProxyCliTest {
             assertTrue(run.out().contains("plugin:     docker-proxy-wollomatic"), run.out());
             assertTrue(run.out().contains("verdict:    OK"), run.out());
         }
+        // With exec, the GET-only variant is recommended before anything to paste; without, there is nothing to recommend.
+        int recommended = config.out().indexOf("# RECOMMENDED FIRST: without exec, the proxy needs only GETs");
+        assertTrue(recommended > 0 && config.out().indexOf("scanopy-daemon proxy-config --flavor wollomatic --no-exec\n") > recommended
+                && recommended < config.out().indexOf("services:\n"), config.out());
         Run noExec = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+        assertTrue(!noExec.out().contains("RECOMMENDED"), noExec.out());
         assertTrue(noExec.out().contains("      - EXEC=0\n") && noExec.out().contains("      - POST=0\n") && noExec.out().contains("      - CONTAINERS=1\n"), noExec.out());
     }
 }
