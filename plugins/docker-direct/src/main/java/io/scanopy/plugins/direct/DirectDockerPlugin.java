@@ -72,9 +72,8 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
                 "full control of the Docker engine: whoever reaches the socket (or DOCKER_HOST) can create, start and exec into any container,"
                         + " including a privileged one with the host's / mounted: equivalent to root on the host"
                         + " (through a generic http(s) proxy: whatever that proxy admits, which the daemon cannot tell)",
-                "':ro' on the socket mount does not restrict the API: it only stops the socket file itself being replaced;"
-                        + " every API call, POST included, still goes through",
-                "to limit it, put a socket proxy in front: a GET-only one when exec is not wanted (scanopy-daemon proxy-config --flavor tecnativa --no-exec)");
+                "':ro' on the socket mount does not restrict the API: connecting to a socket is not writing to a file,"
+                        + " so every API call, POST included, still goes through");
     }
 
     private static Transport fromDockerHost(String raw, String setting, TargetSpec target) throws TargetConfigurationException {
