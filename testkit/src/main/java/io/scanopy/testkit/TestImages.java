@@ -91,8 +91,9 @@ public final class TestImages {
 
     /**
      * The busybox image with {@code /bin/busybox} at mode 0700: an image whose files are not
-     * world-readable. Root in it runs everything; any other user can start one command (the
-     * runtime still holds its capabilities then) but nothing that command would run.
+     * world-readable. Root in it runs everything; any other user, on Docker 20.10, can start the
+     * exec's own command (runc still holds its capabilities when it starts it) but nothing that
+     * command runs: the shell answers 126.
      *
      * @return the image tag
      */

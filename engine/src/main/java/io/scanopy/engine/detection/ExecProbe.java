@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
  * or spill into another; answers are capped at 64 KiB, requests at 2 s, the exec at its timeout,
  * and the whole output at {@link #MAX_OUTPUT} bytes. Without a shell a second exec reads the
  * proc files with {@code cat}, so listening ports are still known.
+ *
+ * <p>The probe runs as an unprivileged user ({@code --exec-user}, 65534:65534 by default): the
+ * proc files are world-readable and an HTTP client needs no privilege. Where that user cannot
+ * run it — the exec cannot start, or the script finds a proc file unreadable or the client,
+ * {@code od} or {@code tr} not executable (the shell answers 126) — it runs once more as the
+ * container's own user, and the result says why: at most three execs in all.
  */
 public final class ExecProbe {
     /** Output read from one exec at most; the rest is dropped. */
@@ -126,14 +132,25 @@ public final class ExecProbe {
         }
         Attempt first = attempt(docker, containerId, probes, timeout, user);
         if (user == null || first.deniedAsUser() == null) {
-            return first.result().ranAs(user, null, first.result().execs());
+            return first.result();
         }
-        Attempt own = attempt(docker, containerId, probes, timeout, null);
-        return own.result().ranAs(null, "as " + user + " " + first.deniedAsUser(), first.result().execs() + own.result().execs());
+        // Without a shell the script cannot run as anyone: straight to cat as the container's user.
+        Attempt own = first.noShell() ? withoutShell(docker, containerId, null, timeout) : attempt(docker, containerId, probes, timeout, null);
+        return own.result().withUserFallback("as " + user + " " + first.deniedAsUser(), first.execs() + own.execs());
     }
 
-    /** One run of the probe as one user, and what that user was denied (null when nothing). */
-    private record Attempt(ProbeResult result, String deniedAsUser) {
+    /**
+     * One run of the probe as one user.
+     *
+     * @param result what it found
+     * @param deniedAsUser what that user was denied, or null when nothing
+     * @param noShell true when the container has no shell (the ports were read with cat)
+     * @param execs execs this run created
+     */
+    private record Attempt(ProbeResult result, String deniedAsUser, boolean noShell, int execs) {
+        Attempt(ProbeResult result, String deniedAsUser) {
+            this(result, deniedAsUser, false, result.execs());
+        }
     }
 
     private static Attempt attempt(DockerConnection docker, String containerId, List<String> probes, Duration timeout, String user) {
@@ -142,7 +159,7 @@ public final class ExecProbe {
         command.addAll(probes);
         ExecOutput first = docker.exec(containerId, command, user, timeout, MAX_OUTPUT);
         if (first.failure() != null && first.output().length == 0) {
-            return new Attempt(ProbeResult.notRun("exec failed: " + first.failure()), permissionDenied(first.failure()) ? "the exec could not start (" + first.failure() + ")" : null);
+            return new Attempt(ProbeResult.notRun("exec failed: " + first.failure()), permissionDenied(first.failure()) ? "the exec could not start (permission denied)" : null);
         }
         String text = first.text();
         if (!text.contains(marker + " PORTS")) {
@@ -153,7 +170,8 @@ public final class ExecProbe {
             // that answered needs no extra round trip.
             Long exitCode = first.timedOut() || first.execId() == null ? null : docker.execExitCode(first.execId()).orElse(null);
             if (exitCode != null && (exitCode == 126 || exitCode == 127) || text.contains("executable file not found")) {
-                return withoutShell(docker, containerId, user, timeout);
+                Attempt cat = withoutShell(docker, containerId, user, timeout);
+                return new Attempt(cat.result(), cat.deniedAsUser(), true, 1 + cat.execs());
             }
             return new Attempt(ProbeResult.unavailable(first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s" : "the probe produced no result", 1), null);
         }
@@ -179,10 +197,11 @@ public final class ExecProbe {
         }
         String denied = permissionDenied(cat.text()) || cat.failure() != null && permissionDenied(cat.failure())
                 ? "cat could not read /proc/net/tcp (permission denied)" : null;
+        // The result counts the shell's exec before it too; this run itself is the one cat.
         if (ports.isEmpty() && !cat.text().contains("local_address")) {
-            return new Attempt(ProbeResult.unavailable("no shell and no cat in the container", 2), denied);
+            return new Attempt(ProbeResult.unavailable("no shell and no cat in the container", 2), denied, true, 1);
         }
-        return new Attempt(new ProbeResult(2, ports, List.of(), null, "no shell in the container: listening ports read with cat, no HTTP probing"), denied);
+        return new Attempt(new ProbeResult(2, ports, List.of(), null, "no shell in the container: listening ports read with cat, no HTTP probing"), denied, true, 1);
     }
 
     private static boolean permissionDenied(String text) {

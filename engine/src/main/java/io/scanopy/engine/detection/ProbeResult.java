@@ -12,11 +12,10 @@ import java.util.Set;
  * @param client the HTTP client the container had ({@code curl}, {@code wget}, {@code python3}, {@code nc}, {@code none}), or null
  * @param limitation why probing was partial or impossible (no shell, no client, exec failed, timed out), or null
  * @param notRun true when the probe could not run at all (exec not created or started): worth another try
- * @param user who the probe that gave this result ran as, or null for the container's own user
  * @param userFallback why the probe ran as the container's own user instead of the configured one, or null when it did not
  */
 public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation, boolean notRun,
-        String user, String userFallback) {
+        String userFallback) {
 
     /** Copies the collections. */
     public ProbeResult {
@@ -34,25 +33,24 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
      * @param limitation what limited it, or null
      */
     public ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation) {
-        this(execs, listeningPorts, answers, client, limitation, false, null, null);
+        this(execs, listeningPorts, answers, client, limitation, false, null);
     }
 
     /**
-     * @param ranAs who the probe ran as, or null for the container's own user
-     * @param fallback why that is the container's own user rather than the configured one, or null
-     * @param spent exec instances created for this container in all
-     * @return this result, saying who the probe ran as and counting every exec it took
+     * @param why why the probe ran as the container's own user rather than the configured one
+     * @param spent exec instances created for this container in all, both users' included
+     * @return this result, saying so and counting every exec
      */
-    ProbeResult ranAs(String ranAs, String fallback, int spent) {
-        return new ProbeResult(spent, listeningPorts, answers, client, limitation, notRun, ranAs, fallback);
+    ProbeResult withUserFallback(String why, int spent) {
+        return new ProbeResult(spent, listeningPorts, answers, client, limitation, notRun, why);
     }
 
     static ProbeResult unavailable(String reason, int execs) {
-        return new ProbeResult(execs, null, List.of(), null, reason, false, null, null);
+        return new ProbeResult(execs, null, List.of(), null, reason, false, null);
     }
 
     /** The probe could not run at all (the exec was not created or started): worth another try later. */
     static ProbeResult notRun(String reason) {
-        return new ProbeResult(1, null, List.of(), null, reason, true, null, null);
+        return new ProbeResult(1, null, List.of(), null, reason, true, null);
     }
 }
