@@ -12,6 +12,7 @@ import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.engine.docker.DockerConnection;
 import io.scanopy.engine.plugin.LoadedPlugin;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.spi.Denial;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.inventory.CapabilityReport;
@@ -52,6 +53,9 @@ public final class TargetSession implements AutoCloseable {
     private final DockerConnection docker;
     private final ExecutorService executor;
     private volatile Negotiated negotiated;
+    /** What a denial's explanation may need about the connection: learnt once, on the first denial. */
+    private Denial probe;
+    private Optional<String> clientAddress;
 
     private TargetSession(TargetSpec target, PluginSelection.Selected selected, DockerConnection docker) {
         this.target = target;
@@ -160,9 +164,33 @@ public final class TargetSession implements AutoCloseable {
     }
 
     private Negotiated negotiate(boolean checkExec, Runnable afterHandshake) throws DockerAccessException {
-        Negotiated result = CapabilityNegotiator.negotiate(docker, plugin().plugin(), checkExec, executor, afterHandshake);
+        Negotiated result = CapabilityNegotiator.negotiate(docker, plugin().plugin(), checkExec, executor, afterHandshake, this::withConnection);
         negotiated = result;
         return result;
+    }
+
+    /**
+     * Adds to a denial the flavour probe's answer (sent now when selection did not need it: a
+     * forced flavour) and the address the proxy sees this client at, each learnt once.
+     *
+     * @param denial a denial on this target
+     * @return the denial with both
+     */
+    private synchronized Denial withConnection(Denial denial) {
+        if (probe == null) {
+            probe = selected.probe();
+            if (probe == null && docker.transport() instanceof io.scanopy.spi.Transport.Tcp) {
+                try {
+                    probe = PluginSelection.probe(docker);
+                } catch (DockerAccessException e) {
+                    log.debug("The flavour probe failed on {}: {}", target.label(), e.getMessage());
+                }
+            }
+        }
+        if (clientAddress == null) {
+            clientAddress = ClientAddress.seenBy(docker.transport());
+        }
+        return denial.withConnection(probe, clientAddress.orElse(null));
     }
 
     /**
