@@ -164,6 +164,19 @@ class ProxyMatrixTest {
         return new Bridge(ipam.getSubnet(), ipam.getGateway());
     }
 
+    /** This host's address on the matrix network (the bridge's gateway): a daemon on the host talks from it to containers there. */
+    private String matrixNetworkGateway() {
+        return org.testcontainers.DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(network.getId()).exec()
+                .getIpam().getConfig().get(0).getGateway();
+    }
+
+    /** The proxy at its address on the matrix network, not through its published port. */
+    private TargetSpec onMatrixNetwork(ProxyContainer proxy) {
+        String address = proxy.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
+                .filter(n -> network.getId().equals(n.getNetworkID())).findFirst().orElseThrow().getIpAddress();
+        return new TargetSpec(URI.create("http://" + address + ":2375"), null, null, Map.of());
+    }
+
     private static TargetSpec url(ProxyContainer proxy) {
         return new TargetSpec(URI.create(proxy.url()), null, null, Map.of());
     }
@@ -222,9 +235,17 @@ class ProxyMatrixTest {
                     return t.wollomatic(flags);
                 }, ProxyMatrixTest::url, "docker-proxy-wollomatic", ALL,
                         // The daemon reaches the port published on 127.0.0.1: the proxy sees the default bridge's gateway.
-                        Map.of(DockerEndpoint.LIST_CONTAINERS, "the proxy refuses the daemon's address (every request gets 403 before any allowlist is read): set -allowfrom="
-                                + defaultBridge().gateway() + "/32 (SP_ALLOWFROM)"),
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "the proxy refuses the daemon's address, " + defaultBridge().gateway()
+                                + " as the proxy sees it, before reading any allowlist: set -allowfrom=" + defaultBridge().gateway() + "/32 (SP_ALLOWFROM)"),
                         "set -allowfrom=" + defaultBridge().gateway() + "/32", null),
+                new Cell("wollomatic default -allowfrom, reached on its network", t -> {
+                    List<String> flags = new ArrayList<>(t.setup("docker-proxy-wollomatic", ALL).command());
+                    flags.removeIf(f -> f.startsWith("-allowfrom="));
+                    return t.wollomatic(flags).withNetwork(t.network);
+                }, this::onMatrixNetwork, "docker-proxy-wollomatic", ALL,
+                        // The daemon talks to the proxy's address on the matrix network: the proxy sees the daemon's own address there.
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "set -allowfrom=" + matrixNetworkGateway() + "/32 (SP_ALLOWFROM)"),
+                        "set -allowfrom=" + matrixNetworkGateway() + "/32", null),
                 new Cell("https good (RSA PKCS#8 key)", t -> t.https(t.tls.serverPem()), httpsTarget(tls.clientCert(), tls.clientKey(), tls.ca()),
                         "docker-direct", Set.of(), Map.of(), null, full),
                 new Cell("https good (EC PKCS#1 key)", t -> t.https(t.tls.serverPem()), httpsTarget(tls.ecClientCert(), tls.ecClientKey(), tls.ca()),

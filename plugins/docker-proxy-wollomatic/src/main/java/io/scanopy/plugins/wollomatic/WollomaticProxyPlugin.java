@@ -122,11 +122,12 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
         String method = denial.method().toUpperCase(Locale.ROOT);
         AddressVerdict verdict = addressVerdict(denial);
         if (verdict == AddressVerdict.REFUSED) {
-            return Optional.of("the proxy refuses the daemon's address (every request gets 403 before any allowlist is read): " + allowFrom(denial));
+            return Optional.of("the proxy refuses the daemon's address" + (denial.clientAddress() == null ? "" : ", " + denial.clientAddress() + " as the proxy sees it,")
+                    + " before reading any allowlist: " + allowFrom(denial));
         }
         String regex = pathRegexBothForms(denial.endpoint());
         String add = "add -allow" + method + "='" + regex + "' (or SP_ALLOW_" + method + "_" + denial.endpoint().name() + "='" + regex + "')"
-                + ", which admits both the versioned and the unversioned path";
+                + " (admits the path with and without /v1.xx)";
         if (denial.status() == 405) {
             return Optional.of("the proxy has no " + method + " allowlist: " + add);
         }
@@ -140,11 +141,10 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
     private static String allowFrom(Denial denial) {
         if (denial.clientAddress() != null) {
             String cidr = denial.clientAddress() + (denial.clientAddress().contains(":") ? "/128" : "/32");
-            return "set -allowfrom=" + cidr + " (SP_ALLOWFROM), the address the proxy sees the daemon's requests come from"
-                    + " (a daemon beside the proxy arrives from its own address, one on the host through a published port from the gateway of the proxy's network)";
+            return "set -allowfrom=" + cidr + " (SP_ALLOWFROM)";
         }
-        return "set -allowfrom (SP_ALLOWFROM) to the address the proxy sees the daemon's requests come from: a daemon on the proxy's network arrives from its own address,"
-                + " one on the host through a published port from the gateway of the proxy's network (docker network inspect), not 127.0.0.1";
+        return "set -allowfrom (SP_ALLOWFROM) to the daemon's address as the proxy sees it: its own address on the proxy's network or,"
+                + " through a port published on the host, the gateway of the proxy's network (docker network inspect), not 127.0.0.1";
     }
 
     /**

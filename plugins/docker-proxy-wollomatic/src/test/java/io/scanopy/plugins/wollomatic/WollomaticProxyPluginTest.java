@@ -58,14 +58,14 @@ class WollomaticProxyPluginTest {
     @Test
     void aRefusedAddressIsSaidAloneWithTheAddressTheProxySees() {
         String text = explain(DockerEndpoint.LIST_CONTAINERS, "/containers/json", 403, PROBE_REFUSED, "172.17.0.1");
-        assertTrue(text.startsWith("the proxy refuses the daemon's address") && text.contains("set -allowfrom=172.17.0.1/32 (SP_ALLOWFROM)"), text);
+        assertTrue(text.equals("the proxy refuses the daemon's address, 172.17.0.1 as the proxy sees it, before reading any allowlist: set -allowfrom=172.17.0.1/32 (SP_ALLOWFROM)"), text);
         assertFalse(text.contains("-allowGET"), "an allowlist cannot help a refused address: " + text);
     }
 
     @Test
     void anUnknownAddressIsNeverAPlaceholder() {
         String refused = explain(DockerEndpoint.LIST_CONTAINERS, "/containers/json", 403, PROBE_REFUSED, null);
-        assertTrue(refused.contains("set -allowfrom (SP_ALLOWFROM) to the address") && !refused.contains("<"), refused);
+        assertTrue(refused.contains("set -allowfrom (SP_ALLOWFROM) to the daemon's address as the proxy sees it") && !refused.contains("<"), refused);
         // No probe answer (none could be sent): a 403 may be either cause, so both are named.
         String either = explain(DockerEndpoint.LIST_CONTAINERS, "/containers/json", 403, null, "10.0.3.7");
         assertTrue(either.startsWith("add -allowGET='(/v1\\.[0-9]+)?/containers/json'") && either.contains("set -allowfrom=10.0.3.7/32"), either);
