@@ -64,8 +64,8 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
     public List<String> privileges(Set<DockerEndpoint> allowed) {
         List<String> grants = new ArrayList<>();
         if (allowed.contains(DockerEndpoint.EXEC_CREATE) && allowed.contains(DockerEndpoint.EXEC_START)) {
-            grants.add("POST /containers/{id}/exec and /exec/{id}/start run any command, as any user including root, in every running container"
-                    + " (in a privileged container or one that mounts the Docker socket, that is root on the host);"
+            grants.add("POST /containers/{id}/exec and /exec/{id}/start run any command in every running container, as any user including root"
+                    + " and with all capabilities (exec's Privileged); in a container that is privileged or mounts the Docker socket or host paths, that reaches the host;"
                     + " the regexes are exact, so no other POST (create, start, stop, kill, delete) passes, unlike Tecnativa's CONTAINERS+POST sections");
         } else if (allowed.contains(DockerEndpoint.EXEC_CREATE)) {
             grants.add("POST /containers/{id}/exec creates exec instances in every running container (they cannot be started without /exec/{id}/start)");
