@@ -143,8 +143,8 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
             String cidr = denial.clientAddress() + (denial.clientAddress().contains(":") ? "/128" : "/32");
             return "set -allowfrom=" + cidr + " (SP_ALLOWFROM)";
         }
-        return "set -allowfrom (SP_ALLOWFROM) to the daemon's address as the proxy sees it: its own address on the proxy's network or,"
-                + " through a port published on the host, the gateway of the proxy's network (docker network inspect), not 127.0.0.1";
+        return "set -allowfrom (SP_ALLOWFROM) to the daemon's address as the proxy sees it: on the proxy's network its own address;"
+                + " through a port Docker publishes on the host, the gateway of the proxy's network (docker network inspect), not 127.0.0.1";
     }
 
     /**
