@@ -119,6 +119,9 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
 
     @Override
     public Optional<String> explainDenial(Denial denial) {
+        if (denial.endpoint() == null) {
+            return Optional.empty();
+        }
         String method = denial.method().toUpperCase(Locale.ROOT);
         AddressVerdict verdict = addressVerdict(denial);
         if (verdict == AddressVerdict.REFUSED) {
@@ -127,7 +130,7 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
         }
         String regex = pathRegexBothForms(denial.endpoint());
         String add = "add -allow" + method + "='" + regex + "' (or SP_ALLOW_" + method + "_" + denial.endpoint().name() + "='" + regex + "')"
-                + " (admits the path with and without /v1.xx)";
+                + "; it admits the path with and without /v1.xx";
         if (denial.status() == 405) {
             return Optional.of("the proxy has no " + method + " allowlist: " + add);
         }
