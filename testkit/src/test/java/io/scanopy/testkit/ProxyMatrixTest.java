@@ -57,6 +57,8 @@ class ProxyMatrixTest {
     private static final Set<DockerEndpoint> ALL = EnumSet.allOf(DockerEndpoint.class);
     private static final Set<DockerEndpoint> EXEC = EnumSet.of(DockerEndpoint.EXEC_CREATE, DockerEndpoint.EXEC_START, DockerEndpoint.EXEC_INSPECT);
     private static final String V = "/v1\\.[0-9]+";
+    /** The version prefix made optional, as every wollomatic advice writes it: one round of advice admits both path forms. */
+    private static final String BOTH = "(" + V + ")?";
 
     private final MatrixReport report = new MatrixReport();
     private PluginRegistry registry;
@@ -148,6 +150,33 @@ class ProxyMatrixTest {
         }
     }
 
+    /**
+     * The engine's default bridge, where the proxies run, as Docker describes it.
+     *
+     * @param subnet its CIDR
+     * @param gateway the host's address on it
+     */
+    record Bridge(String subnet, String gateway) {
+    }
+
+    private static Bridge defaultBridge() {
+        var ipam = org.testcontainers.DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId("bridge").exec().getIpam().getConfig().get(0);
+        return new Bridge(ipam.getSubnet(), ipam.getGateway());
+    }
+
+    /** This host's address on the matrix network (the bridge's gateway): a daemon on the host talks from it to containers there. */
+    private String matrixNetworkGateway() {
+        return org.testcontainers.DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(network.getId()).exec()
+                .getIpam().getConfig().get(0).getGateway();
+    }
+
+    /** The proxy at its address on the matrix network, not through its published port. */
+    private TargetSpec onMatrixNetwork(ProxyContainer proxy) {
+        String address = proxy.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
+                .filter(n -> network.getId().equals(n.getNetworkID())).findFirst().orElseThrow().getIpAddress();
+        return new TargetSpec(URI.create("http://" + address + ":2375"), null, null, Map.of());
+    }
+
     private static TargetSpec url(ProxyContainer proxy) {
         return new TargetSpec(URI.create(proxy.url()), null, null, Map.of());
     }
@@ -181,23 +210,42 @@ class ProxyMatrixTest {
                         Map.of(DockerEndpoint.LIST_CONTAINERS, "set CONTAINERS=1", DockerEndpoint.INFO, "set INFO=1"), "set CONTAINERS=1", null),
                 new Cell("wollomatic full allowlist", t -> t.wollomaticFrom(ALL), ProxyMatrixTest::url, "docker-proxy-wollomatic", Set.of(), Map.of(), null, full),
                 new Cell("wollomatic without exec", t -> t.wollomaticFrom(noExec), ProxyMatrixTest::url, "docker-proxy-wollomatic", EXEC,
-                        Map.of(DockerEndpoint.EXEC_CREATE, "no POST allowlist: add -allowPOST='" + V + "/containers/[^/]+/exec'",
-                                DockerEndpoint.EXEC_INSPECT, "-allowGET='" + V + "/exec/[^/]+/json'"), null, full),
+                        Map.of(DockerEndpoint.EXEC_CREATE, "no POST allowlist: add -allowPOST='" + BOTH + "/containers/[^/]+/exec'",
+                                DockerEndpoint.EXEC_INSPECT, "-allowGET='" + BOTH + "/exec/[^/]+/json'"), null, full),
                 new Cell("wollomatic unversioned allowlist, versioned client",
                         t -> t.wollomatic(List.of("-listenip=0.0.0.0", "-allowfrom=0.0.0.0/0", "-allowGET=/(_ping|version|info|containers/json|containers/[^/]+/json|networks)")),
                         ProxyMatrixTest::url, "docker-proxy-wollomatic", allButVersion,
-                        Map.of(DockerEndpoint.LIST_CONTAINERS, "-allowGET='" + V + "/containers/json'"), "-allowGET='" + V + "/containers/json'", null),
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "/containers/json is outside the GET allowlist: add -allowGET='" + BOTH + "/containers/json'"),
+                        "-allowGET='" + BOTH + "/containers/json'", null),
                 new Cell("wollomatic versioned allowlist, unversioned client",
                         t -> t.wollomatic(List.of("-listenip=0.0.0.0", "-allowfrom=0.0.0.0/0", "-allowGET=" + V + "/(_ping|version|info|containers/json|containers/[^/]+/json|networks)")),
                         ProxyMatrixTest::url, "docker-proxy-wollomatic", ALL,
-                        Map.of(DockerEndpoint.LIST_CONTAINERS, "-allowGET='/containers/json'", DockerEndpoint.VERSION, "-allowGET='/version'"),
-                        "the unversioned paths the daemon sends", null),
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "GET /containers/json is outside the GET allowlist: add -allowGET='" + BOTH + "/containers/json'",
+                                DockerEndpoint.VERSION, "-allowGET='" + BOTH + "/version'"),
+                        "-allowGET='" + BOTH + "/containers/json'", null),
+                new Cell("wollomatic empty allowlist",
+                        t -> t.wollomatic(List.of("-listenip=0.0.0.0", "-allowfrom=" + defaultBridge().subnet())),
+                        ProxyMatrixTest::url, "docker-proxy-wollomatic", ALL,
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "the proxy has no GET allowlist: add -allowGET='" + BOTH + "/containers/json'",
+                                DockerEndpoint.EXEC_CREATE, "the proxy has no POST allowlist: add -allowPOST='" + BOTH + "/containers/[^/]+/exec'"),
+                        "the proxy has no GET allowlist", null),
                 new Cell("wollomatic default -allowfrom", t -> {
                     List<String> flags = new ArrayList<>(t.setup("docker-proxy-wollomatic", ALL).command());
                     flags.removeIf(f -> f.startsWith("-allowfrom="));
                     return t.wollomatic(flags);
                 }, ProxyMatrixTest::url, "docker-proxy-wollomatic", ALL,
-                        Map.of(DockerEndpoint.LIST_CONTAINERS, "outside -allowfrom"), "set -allowfrom=", null),
+                        // The daemon reaches the port published on 127.0.0.1: the proxy sees the default bridge's gateway.
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "the proxy refuses the daemon's address, " + defaultBridge().gateway()
+                                + " as the proxy sees it, before reading any allowlist: set -allowfrom=" + defaultBridge().gateway() + "/32 (SP_ALLOWFROM)"),
+                        "set -allowfrom=" + defaultBridge().gateway() + "/32", null),
+                new Cell("wollomatic default -allowfrom, reached on its network", t -> {
+                    List<String> flags = new ArrayList<>(t.setup("docker-proxy-wollomatic", ALL).command());
+                    flags.removeIf(f -> f.startsWith("-allowfrom="));
+                    return t.wollomatic(flags).withNetwork(t.network);
+                }, this::onMatrixNetwork, "docker-proxy-wollomatic", ALL,
+                        // The daemon talks to the proxy's address on the matrix network: the proxy sees the daemon's own address there.
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "set -allowfrom=" + matrixNetworkGateway() + "/32 (SP_ALLOWFROM)"),
+                        "set -allowfrom=" + matrixNetworkGateway() + "/32", null),
                 new Cell("https good (RSA PKCS#8 key)", t -> t.https(t.tls.serverPem()), httpsTarget(tls.clientCert(), tls.clientKey(), tls.ca()),
                         "docker-direct", Set.of(), Map.of(), null, full),
                 new Cell("https good (EC PKCS#1 key)", t -> t.https(t.tls.serverPem()), httpsTarget(tls.ecClientCert(), tls.ecClientKey(), tls.ca()),

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -62,11 +63,13 @@ public final class CapabilityNegotiator {
      * @param checkExec whether to check the exec endpoints
      * @param executor runs the independent checks at once
      * @param afterHandshake run once the version is chosen, before the other checks
+     * @param context adds what the session knows about the connection to a denial before the
+     *     plugin explains it (called only for denials)
      * @return the report and the handshake answers
      * @throws DockerAccessException when the target cannot be reached at all
      */
-    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec, ExecutorService executor, Runnable afterHandshake)
-            throws DockerAccessException {
+    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec, ExecutorService executor, Runnable afterHandshake,
+                                       UnaryOperator<Denial> context) throws DockerAccessException {
         Map<DockerEndpoint, EndpointRequirement> declared = new LinkedHashMap<>();
         for (EndpointRequirement requirement : plugin.endpoints()) {
             declared.put(requirement.endpoint(), requirement);
@@ -75,7 +78,7 @@ public final class CapabilityNegotiator {
 
         JsonNode version = null;
         RawResponse versionAnswer = connection.send("GET", DockerEndpoint.VERSION.pathTemplate(), null);
-        Check versionCheck = judge(DockerEndpoint.VERSION, versionAnswer, declared.get(DockerEndpoint.VERSION), plugin);
+        Check versionCheck = judge(DockerEndpoint.VERSION, versionAnswer, declared.get(DockerEndpoint.VERSION), plugin, context);
         if (versionCheck.status() == Status.ALLOWED) {
             version = parse(versionAnswer.body());
             ApiVersion chosen = version == null ? null
@@ -104,7 +107,7 @@ public final class CapabilityNegotiator {
             JsonNode info = null;
             for (Map.Entry<DockerEndpoint, Future<RawResponse>> entry : answers.entrySet()) {
                 RawResponse answer = await(entry.getValue());
-                Check check = judge(entry.getKey(), answer, declared.get(entry.getKey()), plugin);
+                Check check = judge(entry.getKey(), answer, declared.get(entry.getKey()), plugin, context);
                 checks.put(entry.getKey(), check);
                 if (entry.getKey() == DockerEndpoint.INFO && check.status() == Status.ALLOWED) {
                     info = parse(answer.body());
@@ -160,14 +163,31 @@ public final class CapabilityNegotiator {
      * @return the check
      */
     public static Check judge(DockerEndpoint endpoint, RawResponse answer, EndpointRequirement requirement, DockerAccessPlugin plugin) {
+        return judge(endpoint, answer, requirement, plugin, UnaryOperator.identity());
+    }
+
+    /**
+     * Judges one answer, as {@link #judge(DockerEndpoint, RawResponse, EndpointRequirement, DockerAccessPlugin)},
+     * with what the session knows about the connection added to a denial.
+     *
+     * @param endpoint the endpoint checked
+     * @param answer the answer
+     * @param requirement the plugin's requirement, or null when it did not declare the endpoint
+     * @param plugin the plugin, to recognise and explain a denial
+     * @param context adds the flavour probe's answer and the client address to a denial
+     * @return the check
+     */
+    public static Check judge(DockerEndpoint endpoint, RawResponse answer, EndpointRequirement requirement, DockerAccessPlugin plugin,
+                              UnaryOperator<Denial> context) {
         // Proxies match the path without the query string, and so do explanations.
         String path = answer.path().contains("?") ? answer.path().substring(0, answer.path().indexOf('?')) : answer.path();
-        Denial denial = new Denial(endpoint, answer.method(), path, answer.status(), answer.contentType(), answer.body());
+        Denial received = new Denial(endpoint, answer.method(), path, answer.status(), answer.contentType(), answer.body());
         boolean refused = answer.status() == 401 || answer.status() == 403 || answer.status() == 405 || answer.status() == 407;
-        boolean reachedDocker = answer.ok() || denial.looksLikeDockerError();
+        boolean reachedDocker = answer.ok() || received.looksLikeDockerError();
         if (!refused && reachedDocker) {
             return new Check(endpoint, endpoint.capability(), Status.ALLOWED, null, null, null, null, null);
         }
+        Denial denial = context.apply(received);
         String deniedBy = plugin.recognises(denial) ? "proxy"
                 : denial.looksLikeDockerError() ? "docker"
                 : refused ? "proxy" : "unknown";

@@ -24,8 +24,12 @@ public final class ProxyImages {
     public static final String WOLLOMATIC_UPSTREAM = "wollomatic/socket-proxy:1.13.1";
     /** Our Tecnativa replica. */
     public static final String TECNATIVA_REPLICA = "scanopy-testkit/tecnativa-replica:v0.4.1";
-    /** Our wollomatic replica. */
-    public static final String WOLLOMATIC_REPLICA = "scanopy-testkit/wollomatic-replica:1.13.1";
+    /**
+     * Our wollomatic replica. The suffix is the replica's revision: a revision that behaves
+     * differently (r2 runs as 65534 like upstream) gets its own tag, so checkouts of different
+     * revisions sharing one engine never start each other's image.
+     */
+    public static final String WOLLOMATIC_REPLICA = "scanopy-testkit/wollomatic-replica:1.13.1-r2";
     /** HAProxy terminating mutual TLS in front of the Docker socket. */
     public static final String HTTPS_PROXY = "scanopy-testkit/https-proxy:1";
     /** HAProxy that answers one container's inspection with Docker's 404 (a fault injector). */
@@ -60,6 +64,8 @@ public final class ProxyImages {
     public static synchronized ProxyImage wollomatic() {
         return upstreamOr(WOLLOMATIC_UPSTREAM, () -> build(WOLLOMATIC_REPLICA, """
                 COPY wollomatic-entrypoint.sh /entrypoint.sh
+                RUN ["/bin/busybox", "chmod", "1777", "/tmp"]
+                USER 65534:65534
                 EXPOSE 2375
                 ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]
                 """, List.of("wollomatic-entrypoint.sh")));
