@@ -88,6 +88,19 @@ class ProxyReplicaTest {
     }
 
     @Test
+    void tecnativaV041RefusesWithHaproxysErrorFile() throws Exception {
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.tecnativa(), 2375, "http").withProxyEnvironment(Map.of("CONTAINERS", "1"))) {
+            proxy.start();
+            String probe = exchange(proxy, "GET", "/scanopy-flavor-probe", null);
+            assertTrue(probe.startsWith("HTTP/1.0 403 Forbidden\r\n"), probe);
+            assertFalse(head(probe).contains("content-length"), probe);
+            assertEquals(HAPROXY_403_BODY, body(probe));
+            // v0.4.1: CONTAINERS=1 with POST=1 is all exec creation needs; POST=0 refuses it.
+            assertTrue(exchange(proxy, "POST", "/v1.41/containers/x/exec", "{}").startsWith("HTTP/1.0 403"));
+        }
+    }
+
+    @Test
     void linuxserverRefusesWithNginxsPageRunsAsRootOnAReadOnlyRoot() throws Exception {
         try (ProxyContainer proxy = new ProxyContainer(ProxyImages.linuxserver(), 2375, "http").readOnlyRoot(List.of("/run", "/tmp"))
                 .withProxyEnvironment(Map.of("CONTAINERS", "1"))) {

@@ -57,15 +57,16 @@ public final class ProxyImages {
      * @return the Tecnativa image: upstream when present locally, else the replica
      */
     public static synchronized ProxyImage tecnativa() {
-        return upstreamOr(TECNATIVA_UPSTREAM, () -> build(TECNATIVA_REPLICA, """
+        return upstreamOr(TECNATIVA_UPSTREAM, () -> build(TECNATIVA_REPLICA, HAPROXY, """
                 COPY tecnativa-haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
+                COPY haproxy-403.http /usr/local/etc/haproxy/errors/403.http
                 COPY tecnativa-entrypoint.sh /docker-entrypoint.sh
                 ENV LOG_LEVEL=info SOCKET_PATH=/var/run/docker.sock EVENTS=1 PING=1 VERSION=1 AUTH=0 SECRETS=0 POST=0 BUILD=0 \\
                     COMMIT=0 CONFIGS=0 CONTAINERS=0 DISTRIBUTION=0 EXEC=0 GRPC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PLUGINS=0 \\
                     SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VOLUMES=0 ALLOW_START=0 ALLOW_STOP=0 ALLOW_RESTARTS=0 DISABLE_IPV6=0
                 EXPOSE 2375
                 ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
-                """, List.of("tecnativa-haproxy.cfg", "tecnativa-entrypoint.sh")));
+                """, List.of("tecnativa-haproxy.cfg", "tecnativa-entrypoint.sh"), Map.of("haproxy-403.http", HAPROXY_403)));
     }
 
     /**
