@@ -167,6 +167,22 @@ public final class ProxyImages {
                 """, List.of("counting-haproxy.cfg")));
     }
 
+    private static String fingerprint(String dockerfileTail, List<String> resources, Map<String, String> files) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(dockerfileTail.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (String resource : resources) {
+                try (var in = ProxyImages.class.getClassLoader().getResourceAsStream(RESOURCES + resource)) {
+                    digest.update(java.util.Objects.requireNonNull(in, resource).readAllBytes());
+                }
+            }
+            new java.util.TreeMap<>(files).forEach((file, text) -> digest.update((file + "\0" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException | java.io.IOException e) {
+            throw new IllegalStateException("cannot fingerprint the replica's files: " + e, e);
+        }
+    }
+
     private static ProxyImage upstreamOr(String upstream, java.util.function.Supplier<ProxyImage> replica) {
         try {
             DockerClientFactory.instance().client().inspectImageCmd(upstream).exec();
@@ -194,7 +210,9 @@ public final class ProxyImages {
                     + (server.equals(NGINX) ? "nginx-light" : "haproxy") + " (scripts/test-env.sh does), or " + DockerEngineExtension.FIX);
         }
         Path busybox = TestImages.staticBusybox();
-        ImageFromDockerfile image = new ImageFromDockerfile(name, false)
+        // The tag carries a digest of what goes in: several worktrees share one engine, and a
+        // replica built from other files must never be started in place of this one.
+        ImageFromDockerfile image = new ImageFromDockerfile(name + "-" + fingerprint(dockerfileTail, resources, files), false)
                 .withFileFromPath("rootfs/bin/busybox", busybox)
                 .withFileFromPath("rootfs" + server, server);
         TestImages.addSharedLibraries(image, server);

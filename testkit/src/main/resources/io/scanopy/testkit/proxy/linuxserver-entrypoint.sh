@@ -18,5 +18,6 @@ for name in SOCKET_PATH ALLOW_START ALLOW_STOP ALLOW_RESTARTS AUTH BUILD COMMIT 
   script="$script; s|\${$name}|$value|g"
 done
 grep -v '^#' /templates/default.conf.template | sed "$script" > /run/default.conf
+# nginx creates only the last level of a temp path.
 mkdir -p /run/nginx-tmp
 exec /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf
