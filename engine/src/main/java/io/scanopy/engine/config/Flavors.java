@@ -15,8 +15,7 @@ public final class Flavors {
 
     /**
      * @param flavor a flavour name ({@code tecnativa}, {@code wollomatic}, {@code linuxserver},
-     *     {@code generic}) or
-     *     any plugin id
+     *     {@code generic}) or any plugin id
      * @return the plugin id to use
      */
     public static String pluginId(String flavor) {

@@ -196,10 +196,6 @@ public final class ProxyImages {
         return build(name, HAPROXY, dockerfileTail, resources, Map.of());
     }
 
-    private static ProxyImage build(String name, Path server, String dockerfileTail, List<String> resources) {
-        return build(name, server, dockerfileTail, resources, Map.of());
-    }
-
     /**
      * A FROM scratch image with busybox, the proxy's server binary (haproxy or nginx) and the
      * libraries ldd names, plus the given classpath resources and generated files.
