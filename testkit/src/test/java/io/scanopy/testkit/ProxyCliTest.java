@@ -160,4 +160,49 @@ class ProxyCliTest {
         return service.lines().filter(l -> l.startsWith("    user: \"")).map(l -> l.substring("    user: \"".length(), l.length() - 1))
                 .findFirst().orElseThrow(() -> new AssertionError("no user: line in\n" + service));
     }
+
+    /** The environment lines of a printed compose service ({@code - NAME=value}). */
+    private static Map<String, String> printedEnvironment(String out) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        out.lines().filter(l -> l.matches("      - [A-Z_]+=\\S*")).map(l -> l.substring("      - ".length()))
+                .forEach(e -> environment.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+        return environment;
+    }
+
+    @Test
+    void linuxserverProxyConfigRunsReadOnlyWithTmpfsAndAllowsWhatDiscoveryNeeds() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "linuxserver");
+        assertEquals(0, config.code(), config.err());
+        assertTrue(config.out().contains("    read_only: true\n    tmpfs:\n      - /run\n      - /tmp\n"), config.out());
+        assertTrue(config.out().contains("# GRANTS: CONTAINERS=1 with POST=1 also admits every method on /containers"), config.out());
+        Map<String, String> environment = printedEnvironment(config.out());
+        assertEquals("1", environment.get("POST"), environment.toString());
+        assertEquals("0", environment.get("ALLOW_START"), environment.toString());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.linuxserver(), 2375, "http").readOnlyRoot(List.of("/run", "/tmp"))
+                .withProxyEnvironment(environment)) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out());
+            assertTrue(run.out().contains("plugin:     docker-proxy-linuxserver"), run.out());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+        }
+    }
+
+    @Test
+    void tecnativaProxyConfigSetsAllowExecWhichTheCurrentConfigurationNeeds() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "tecnativa");
+        assertEquals(0, config.code(), config.err());
+        assertTrue(config.out().contains("# ALLOW_EXEC=1: releases after v0.4.1 refuse creating exec instances without it"), config.out());
+        Map<String, String> environment = printedEnvironment(config.out());
+        assertEquals("1", environment.get("ALLOW_EXEC"), environment.toString());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.tecnativaCurrent(), 2375, "http").withProxyEnvironment(environment)) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out());
+            assertTrue(run.out().contains("plugin:     docker-proxy-tecnativa"), run.out());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+        }
+        Run noExec = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+        assertTrue(!noExec.out().contains("ALLOW_EXEC"), "no exec, no ALLOW_EXEC: " + noExec.out());
+    }
 }

@@ -124,6 +124,26 @@ class ProxyMatrixTest {
         return tecnativa(setup("docker-proxy-tecnativa", allowed).environment());
     }
 
+    /** Tecnativa's configuration after v0.4.1 (our replica: no tagged image has it yet). */
+    ProxyContainer tecnativaCurrent(Map<String, String> environment) {
+        return new ProxyContainer(ProxyImages.tecnativaCurrent(), 2375, "http").withProxyEnvironment(environment);
+    }
+
+    ProxyContainer tecnativaCurrentFrom(Set<DockerEndpoint> allowed) {
+        return tecnativaCurrent(setup("docker-proxy-tecnativa", allowed).environment());
+    }
+
+    /** LinuxServer's proxy, always hardened as its setup says (read-only root, tmpfs). */
+    ProxyContainer linuxserver(Map<String, String> environment) {
+        ProxySetup hardening = setup("docker-proxy-linuxserver", Set.of());
+        assertTrue(hardening.readOnly(), "the LinuxServer setup runs read-only");
+        return new ProxyContainer(ProxyImages.linuxserver(), hardening.port(), "http").readOnlyRoot(hardening.tmpfs()).withProxyEnvironment(environment);
+    }
+
+    ProxyContainer linuxserverFrom(Set<DockerEndpoint> allowed) {
+        return linuxserver(setup("docker-proxy-linuxserver", allowed).environment());
+    }
+
     ProxyContainer wollomatic(List<String> flags) {
         return new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(flags);
     }
@@ -207,6 +227,27 @@ class ProxyMatrixTest {
                 new Cell("tecnativa without EVENTS", t -> t.tecnativaFrom(noEvents), ProxyMatrixTest::url, "docker-proxy-tecnativa",
                         Set.of(DockerEndpoint.EVENTS), Map.of(DockerEndpoint.EVENTS, "set EVENTS=1"), null, full),
                 new Cell("tecnativa defaults only", t -> t.tecnativa(Map.of()), ProxyMatrixTest::url, "docker-proxy-tecnativa", allButDefaults,
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "set CONTAINERS=1", DockerEndpoint.INFO, "set INFO=1"), "set CONTAINERS=1", null),
+                new Cell("tecnativa current, proxy-config as printed", t -> t.tecnativaCurrentFrom(ALL), ProxyMatrixTest::url, "docker-proxy-tecnativa",
+                        Set.of(), Map.of(), null, full),
+                new Cell("tecnativa current without ALLOW_EXEC", t -> {
+                    Map<String, String> environment = new LinkedHashMap<>(t.setup("docker-proxy-tecnativa", ALL).environment());
+                    assertEquals("1", environment.remove("ALLOW_EXEC"), "proxy-config sets ALLOW_EXEC=1 when exec is allowed");
+                    return t.tecnativaCurrent(environment);
+                }, ProxyMatrixTest::url, "docker-proxy-tecnativa", Set.of(DockerEndpoint.EXEC_CREATE),
+                        Map.of(DockerEndpoint.EXEC_CREATE, "set ALLOW_EXEC=1 in the docker-socket-proxy's environment: it already admits POST"), null, full),
+                new Cell("tecnativa current read-only (no EXEC/POST)", t -> t.tecnativaCurrentFrom(noExec), ProxyMatrixTest::url, "docker-proxy-tecnativa", EXEC,
+                        Map.of(DockerEndpoint.EXEC_CREATE, "set CONTAINERS=1 and POST=1 in the docker-socket-proxy's environment (docker exec needs CONTAINERS=1, EXEC=1 and POST=1 together), and ALLOW_EXEC=1",
+                                DockerEndpoint.EXEC_START, "set EXEC=1 and POST=1"), null, full),
+                new Cell("linuxserver as proxy-config prints it", t -> t.linuxserverFrom(ALL), ProxyMatrixTest::url, "docker-proxy-linuxserver",
+                        Set.of(), Map.of(), null, full),
+                new Cell("linuxserver without EXEC/POST", t -> t.linuxserverFrom(noExec), ProxyMatrixTest::url, "docker-proxy-linuxserver", EXEC,
+                        Map.of(DockerEndpoint.EXEC_CREATE, "set CONTAINERS=1 and POST=1 in the socket-proxy's environment",
+                                DockerEndpoint.EXEC_START, "set EXEC=1 and POST=1", DockerEndpoint.EXEC_INSPECT, "set EXEC=1"), null, full),
+                new Cell("linuxserver without NETWORKS", t -> t.linuxserverFrom(noNetworks), ProxyMatrixTest::url, "docker-proxy-linuxserver",
+                        Set.of(DockerEndpoint.LIST_NETWORKS), Map.of(DockerEndpoint.LIST_NETWORKS, "set NETWORKS=1 in the socket-proxy's environment"), null,
+                        this::assertDerivedNetworks),
+                new Cell("linuxserver defaults", t -> t.linuxserver(Map.of()), ProxyMatrixTest::url, "docker-proxy-linuxserver", allButDefaults,
                         Map.of(DockerEndpoint.LIST_CONTAINERS, "set CONTAINERS=1", DockerEndpoint.INFO, "set INFO=1"), "set CONTAINERS=1", null),
                 new Cell("wollomatic full allowlist", t -> t.wollomaticFrom(ALL), ProxyMatrixTest::url, "docker-proxy-wollomatic", Set.of(), Map.of(), null, full),
                 new Cell("wollomatic without exec", t -> t.wollomaticFrom(noExec), ProxyMatrixTest::url, "docker-proxy-wollomatic", EXEC,

@@ -29,6 +29,8 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
     private Integer hostPort;
     /** The user the container runs as; null keeps the image's own. */
     private String user;
+    private boolean readOnlyRoot;
+    private final Map<String, String> tmpfs = new java.util.LinkedHashMap<>();
 
     /**
      * @param image the proxy image
@@ -52,6 +54,9 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
             // image, which cannot be pulled here (minutes of waiting).
             HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
             cmd.withHostConfig(hostConfig.withBinds(binds));
+            if (readOnlyRoot) {
+                hostConfig.withReadonlyRootfs(true).withTmpFs(tmpfs);
+            }
         });
         if (image.name().startsWith(ProxyImages.WOLLOMATIC_UPSTREAM) || image.name().startsWith(ProxyImages.WOLLOMATIC_REPLICA)) {
             // Upstream and replica run as 65534 (the image's USER): they need the socket's group.
@@ -142,6 +147,19 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
      */
     public ProxyContainer readOnlyBind(String hostPath, String containerPath) {
         binds.add(new Bind(hostPath, new Volume(containerPath), AccessMode.ro));
+        return this;
+    }
+
+    /**
+     * Runs with a read-only root file system and the given tmpfs mounts, as a setup's
+     * {@code read_only: true} and {@code tmpfs:} ask.
+     *
+     * @param mounts the writable tmpfs mount points, for example {@code /run}
+     * @return this
+     */
+    public ProxyContainer readOnlyRoot(List<String> mounts) {
+        this.readOnlyRoot = true;
+        mounts.forEach(m -> tmpfs.put(m, ""));
         return this;
     }
 
