@@ -124,7 +124,7 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
                     + " scanopy-daemon proxy-config --flavor tecnativa --no-exec (or --flavor wollomatic --no-exec)");
         } else if (execAllowed) {
             out.println("    least privilege: without exec (--no-exec), a GET-only proxy is enough: scanopy-daemon proxy-config --flavor " + flavor + " --no-exec");
-            if (flavor.equals("tecnativa")) {
+            if (flavor.equals("tecnativa") || flavor.equals("linuxserver")) {
                 out.println("    with exec: wollomatic's exact rules are narrower (they admit the exec calls only, not creating or starting containers):"
                         + " scanopy-daemon proxy-config --flavor wollomatic");
             }
