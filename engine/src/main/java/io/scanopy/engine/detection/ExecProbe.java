@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
  * skipped). Only a random marker and paths checked against
  * {@link Catalogue#SAFE_PATH} are passed, as arguments — never anything taken from the
  * container. Every answer is hex-encoded inside the container, so no answer can forge a frame
- * or spill into another; answers are capped at 64 KiB, requests at 2 s, the exec at its timeout,
- * and the whole output at {@link #MAX_OUTPUT} bytes. Without a shell a second exec reads the
- * proc files with {@code cat}, so listening ports are still known.
+ * or spill into another; answers are capped at 64 KiB, requests at 2-3 s, and the whole output
+ * at {@link #MAX_OUTPUT} bytes. The Engine API cannot stop an exec, so the script is given its
+ * limit in seconds and a watchdog inside it kills its own process group when the limit is up:
+ * nothing of a probe outlives its limit by more than a second, whether or not anyone still
+ * waits for it (a deadline passed, the process was stopped). Without a shell a second exec reads
+ * the proc files with {@code cat}, so listening ports are still known.
  *
  * <p>The probe runs as an unprivileged user ({@code --exec-user}, 65534:65534 by default): the
  * proc files are world-readable and an HTTP client needs no privilege. Where that user cannot
@@ -36,78 +39,29 @@ public final class ExecProbe {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]*");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** The probe script; $1 is the marker, the other arguments are PORT:PATH or *:PATH, *:/ first. */
-    static final String SCRIPT = """
-            set -f
-            M="$1"; shift
-            ports=""
-            denied=""
-            for f in /proc/net/tcp /proc/net/tcp6; do
-              [ -e "$f" ] && ! [ -r "$f" ] && denied="$denied $f"
-              [ -r "$f" ] || continue
-              while read -r sl local rem st rest; do
-                [ "$st" = "0A" ] || continue
-                ports="$ports $((0x${local##*:}))"
-              done < "$f"
-            done
-            uniq=""
-            for p in $ports; do case " $uniq " in *" $p "*) ;; *) uniq="$uniq $p" ;; esac; done
-            echo "$M PORTS$uniq"
-            client=none
-            if command -v curl >/dev/null 2>&1; then client=curl
-            elif command -v nc >/dev/null 2>&1; then client=nc
-            elif command -v python3 >/dev/null 2>&1; then client=python3
-            elif command -v wget >/dev/null 2>&1; then client=wget
-            elif command -v bash >/dev/null 2>&1; then client=bash
-            fi
-            echo "$M CLIENT $client"
-            # As an unprivileged user a tool can be present but not executable (files not
-            # world-readable): the shell answers 126. Said, so the daemon can run the probe as the
-            # container's own user instead.
-            if [ "$client" != none ]; then
-              for t in "$client" od tr; do
-                "$t" --help >/dev/null 2>&1 </dev/null
-                [ $? = 126 ] && denied="$denied $t"
-              done
-            fi
-            [ -n "$denied" ] && echo "$M DENIED$denied"
-            [ "$client" = none ] && { echo "$M DONE"; exit 0; }
-            # busybox nc's -w bounds only the connect: timeout(1), where present, bounds each request.
-            T=""
-            command -v timeout >/dev/null 2>&1 && T="timeout 3"
-            fetch() {
-              case "$client" in
-                curl) curl -s -i --max-time 2 "http://127.0.0.1:$1$2" ;;
-                wget) $T wget -S -O - -T 2 "http://127.0.0.1:$1$2" 2>&1 ;;
-                python3) python3 -c 'import sys,socket
-            s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),2); s.settimeout(2)
-            s.sendall(("GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n"%sys.argv[2]).encode())
-            n=0
-            while n<65536:
-                b=s.recv(8192)
-                if not b: break
-                sys.stdout.buffer.write(b); n+=len(b)' "$1" "$2" 2>/dev/null ;;
-                bash) $T bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-            printf "GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n" "$2" >&3
-            cat <&3' probe "$1" "$2" 2>/dev/null ;;
-                nc) printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' "$2" | $T nc -w 2 127.0.0.1 "$1" 2>/dev/null ;;
-              esac
+    /**
+     * The probe script ({@code probe.sh} beside this class): $1 is the marker, $2 the limit in
+     * whole seconds, the other arguments PORT:PATH or *:PATH, *:/ first.
+     */
+    static final String SCRIPT = loadScript();
+
+    /**
+     * How long past its limit we wait for a probe's exec to end: the script kills itself at the
+     * limit, so its stream normally ends well within this. A worker takes its next container
+     * only once the exec has ended, which keeps the concurrency limit true.
+     */
+    static final Duration GRACE = Duration.ofSeconds(2);
+
+    private static String loadScript() {
+        try (var in = ExecProbe.class.getResourceAsStream("probe.sh")) {
+            if (in == null) {
+                throw new IllegalStateException("probe.sh is missing from the engine jar");
             }
-            for port in $uniq; do
-              first=1
-              for spec in "$@"; do
-                want=${spec%%:*}; path=${spec#*:}
-                [ "$want" = "*" ] || [ "$want" = "$port" ] || continue
-                out=$(fetch "$port" "$path" | head -c 65536 | od -An -v -tx1 | tr -d ' \\n')
-                echo "$M HTTP $port $path $out"
-                if [ "$first" = 1 ]; then
-                  first=0
-                  case "$out" in *485454502f*) ;; *) break ;; esac
-                fi
-              done
-            done
-            echo "$M DONE"
-            """;
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read probe.sh from the engine jar", e);
+        }
+    }
 
     private ExecProbe() {
     }
@@ -115,28 +69,39 @@ public final class ExecProbe {
     /**
      * Probes a container as the given user; where the probe cannot run as that user (the exec
      * cannot start, or a file it needs is not readable or executable for it), once more as the
-     * container's own user, and the result says why.
+     * container's own user, and the result says why. Every run fits in the limit: the script
+     * is told the seconds left and kills itself, and everything it started, when they are up.
      *
      * @param docker the engine
      * @param containerId the container
      * @param probes what to ask for ({@link Catalogue#execProbes()}), each matching {@link Catalogue#PROBE_SPEC}
-     * @param timeout how long one exec may run
+     * @param limit how long probing this container may take in all (whole seconds count; at least 1 s)
      * @param user who to run as ({@link DetectionOptions#execUser()}), or null for the container's own user
      * @return what was found
      */
-    public static ProbeResult probe(DockerConnection docker, String containerId, List<String> probes, Duration timeout, String user) {
+    public static ProbeResult probe(DockerConnection docker, String containerId, List<String> probes, Duration limit, String user) {
         for (String probe : probes) {
             if (!Catalogue.PROBE_SPEC.matcher(probe).matches()) {
                 throw new IllegalArgumentException("unsafe probe: " + probe);
             }
         }
-        Attempt first = attempt(docker, containerId, probes, timeout, user);
+        long end = System.nanoTime() + limit.toNanos();
+        Attempt first = attempt(docker, containerId, probes, end, user);
         if (user == null || first.deniedAsUser() == null) {
             return first.result();
         }
         // Without a shell the script cannot run as anyone: straight to cat as the container's user.
-        Attempt own = first.noShell() ? withoutShell(docker, containerId, null, timeout) : attempt(docker, containerId, probes, timeout, null);
+        Attempt own = first.noShell() ? withoutShell(docker, containerId, null, Duration.ofNanos(Math.max(0, end - System.nanoTime())).plus(GRACE))
+                : attempt(docker, containerId, probes, end, null);
         return own.result().withUserFallback("as " + user + " " + first.deniedAsUser(), first.execs() + own.execs());
+    }
+
+    /**
+     * @param end the container's limit, as {@link System#nanoTime()}
+     * @return whole seconds left until then (what the script's watchdog takes), 0 when less than one
+     */
+    static long secondsLeft(long end) {
+        return Math.max(0, (end - System.nanoTime()) / 1_000_000_000L);
     }
 
     /**
@@ -153,15 +118,20 @@ public final class ExecProbe {
         }
     }
 
-    private static Attempt attempt(DockerConnection docker, String containerId, List<String> probes, Duration timeout, String user) {
+    private static Attempt attempt(DockerConnection docker, String containerId, List<String> probes, long end, String user) {
+        long seconds = secondsLeft(end);
+        if (seconds < 1) {
+            return new Attempt(ProbeResult.unavailable("the probe's time was up before it could run", 0).cutShort(), null);
+        }
         String marker = "scanopy-" + HexFormat.of().formatHex(randomBytes());
-        List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "scanopy-probe", marker));
+        List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "scanopy-probe", marker, Long.toString(seconds)));
         command.addAll(probes);
-        ExecOutput first = docker.exec(containerId, command, user, timeout, MAX_OUTPUT);
+        ExecOutput first = docker.exec(containerId, command, user, Duration.ofSeconds(seconds).plus(GRACE), MAX_OUTPUT);
         if (first.failure() != null && first.output().length == 0) {
             return new Attempt(ProbeResult.notRun("exec failed: " + first.failure()), permissionDenied(first.failure()) ? "the exec could not start (permission denied)" : null);
         }
         String text = first.text();
+        String timedOut = "the probe timed out after " + seconds + " s";
         if (!text.contains(marker + " PORTS")) {
             if (permissionDenied(text)) {
                 return new Attempt(ProbeResult.unavailable("the probe could not start: permission denied", 1), "the shell could not start (permission denied)");
@@ -170,20 +140,23 @@ public final class ExecProbe {
             // that answered needs no extra round trip.
             Long exitCode = first.timedOut() || first.execId() == null ? null : docker.execExitCode(first.execId()).orElse(null);
             if (exitCode != null && (exitCode == 126 || exitCode == 127) || text.contains("executable file not found")) {
-                Attempt cat = withoutShell(docker, containerId, user, timeout);
+                Attempt cat = withoutShell(docker, containerId, user, Duration.ofNanos(Math.max(0, end - System.nanoTime())).plus(GRACE));
                 return new Attempt(cat.result(), cat.deniedAsUser(), true, 1 + cat.execs());
             }
-            return new Attempt(ProbeResult.unavailable(first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s" : "the probe produced no result", 1), null);
+            return new Attempt(first.timedOut() ? ProbeResult.unavailable(timedOut, 1).cutShort() : ProbeResult.unavailable("the probe produced no result", 1), null);
         }
         List<String> denied = denied(text, marker);
-        return new Attempt(parse(text, marker, 1, first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s; answers so far are kept"
-                : first.truncated() ? "output over " + MAX_OUTPUT + " bytes was dropped" : null),
+        // No DONE frame: the watchdog ended the probe at its limit (or we stopped waiting).
+        boolean finished = text.contains(marker + " DONE");
+        ProbeResult result = parse(text, marker, 1, !finished ? timedOut + " (it stopped itself there); answers so far are kept"
+                : first.truncated() ? "output over " + MAX_OUTPUT + " bytes was dropped" : null);
+        return new Attempt(finished ? result : result.cutShort(),
                 denied.isEmpty() ? null : "could not use " + String.join(", ", denied) + " (not readable or not executable for that user)");
     }
 
     /** No shell: {@code cat} the proc files, so at least the listening ports are known. */
-    private static Attempt withoutShell(DockerConnection docker, String containerId, String user, Duration timeout) {
-        ExecOutput cat = docker.exec(containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), user, timeout, MAX_OUTPUT);
+    private static Attempt withoutShell(DockerConnection docker, String containerId, String user, Duration wait) {
+        ExecOutput cat = docker.exec(containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), user, wait, MAX_OUTPUT);
         Set<Integer> ports = new TreeSet<>();
         for (String line : cat.text().split("\n")) {
             String[] f = line.strip().split("\\s+");
@@ -209,7 +182,7 @@ public final class ExecProbe {
     }
 
     /** What the DENIED frame may name: the script's own files and tools, nothing else from the container. */
-    private static final Set<String> DENIABLE = Set.of("/proc/net/tcp", "/proc/net/tcp6", "curl", "nc", "python3", "wget", "bash", "od", "tr");
+    private static final Set<String> DENIABLE = Set.of("/proc/net/tcp", "/proc/net/tcp6", "curl", "nc", "python3", "wget", "bash", "od", "tr", "sleep");
 
     /** The files and tools the probe's DENIED frame names; empty when there is none. */
     static List<String> denied(String text, String marker) {
@@ -225,6 +198,7 @@ public final class ExecProbe {
         Set<Integer> ports = null;
         String client = null;
         List<HttpAnswer> answers = new ArrayList<>();
+        boolean unbounded = false;
         for (String line : text.split("\n")) {
             if (!line.startsWith(marker + " ")) {
                 continue;
@@ -240,6 +214,7 @@ public final class ExecProbe {
                     }
                 }
                 case "CLIENT" -> client = f.length > 1 ? f[1] : null;
+                case "UNBOUNDED" -> unbounded = true;
                 case "HTTP" -> {
                     if (f.length == 4 && f[1].matches("[0-9]{1,5}") && HEX.matcher(f[3]).matches() && f[3].length() % 2 == 0) {
                         String raw = new String(HexFormat.of().parseHex(f[3]), StandardCharsets.UTF_8);
@@ -253,6 +228,8 @@ public final class ExecProbe {
         }
         if ("none".equals(client) && limitation == null) {
             limitation = "no HTTP client (curl, nc, python3, wget, bash /dev/tcp) in the container: listening ports only";
+        } else if (unbounded && limitation == null) {
+            limitation = "no sleep in the container, so the probe could not bound its own run time: it asked nothing over HTTP (listening ports only)";
         }
         return new ProbeResult(execs, ports, answers, client, limitation);
     }

@@ -13,9 +13,10 @@ import java.util.Set;
  * @param limitation why probing was partial or impossible (no shell, no client, exec failed, timed out), or null
  * @param notRun true when the probe could not run at all (exec not created or started): worth another try
  * @param userFallback why the probe ran as the container's own user instead of the configured one, or null when it did not
+ * @param cut true when the probe reached its limit before it finished (what it saw by then is kept)
  */
 public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation, boolean notRun,
-        String userFallback) {
+        String userFallback, boolean cut) {
 
     /** Copies the collections. */
     public ProbeResult {
@@ -33,7 +34,7 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
      * @param limitation what limited it, or null
      */
     public ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation) {
-        this(execs, listeningPorts, answers, client, limitation, false, null);
+        this(execs, listeningPorts, answers, client, limitation, false, null, false);
     }
 
     /**
@@ -42,15 +43,20 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
      * @return this result, saying so and counting every exec
      */
     ProbeResult withUserFallback(String why, int spent) {
-        return new ProbeResult(spent, listeningPorts, answers, client, limitation, notRun, why);
+        return new ProbeResult(spent, listeningPorts, answers, client, limitation, notRun, why, cut);
     }
 
     static ProbeResult unavailable(String reason, int execs) {
-        return new ProbeResult(execs, null, List.of(), null, reason, false, null);
+        return new ProbeResult(execs, null, List.of(), null, reason, false, null, false);
+    }
+
+    /** @return this result, marked as stopped by its limit before it finished */
+    ProbeResult cutShort() {
+        return new ProbeResult(execs, listeningPorts, answers, client, limitation, notRun, userFallback, true);
     }
 
     /** The probe could not run at all (the exec was not created or started): worth another try later. */
     static ProbeResult notRun(String reason) {
-        return new ProbeResult(1, null, List.of(), null, reason, true, null);
+        return new ProbeResult(1, null, List.of(), null, reason, true, null, false);
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +50,12 @@ public final class ServiceDetector implements AutoCloseable {
     private final AtomicLong cacheHits = new AtomicLong();
     /** For --probe-published-ports, made once when first needed: each client has a selector thread of its own. */
     private HttpClient publishedPortClient;
+    /**
+     * Probes in flight per engine, across detections that overlap (the daemon's batches): the
+     * concurrency limit holds for the engine, not just for one call. Keyed by the engine's
+     * address and the limit.
+     */
+    private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     /** Made once: each detection runs its probe workers here, as many as its options allow. */
     private final ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.named("probe"));
 
@@ -164,13 +171,34 @@ public final class ServiceDetector implements AutoCloseable {
         }
         AtomicBoolean abandoned = new AtomicBoolean();
         Set<String> unsettledIds = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + options.deadline().toNanos();
+        Semaphore inFlight = inFlight(connection, options.concurrency());
+        Set<String> cutByDeadline = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < Math.min(options.concurrency(), toProbe.size()); i++) {
             pool.execute(() -> {
                 Container next;
                 while (!abandoned.get() && (next = toProbe.poll()) != null) {
                     CompletableFuture<ProbeResult> future = probes.get(next.id());
                     try {
-                        future.complete(ExecProbe.probe(connection, next.id(), execProbes, options.execTimeout(), options.execUser()));
+                        // Each probe ends itself by its limit, so no probe outlives the deadline.
+                        Duration limit = Duration.ofNanos(Math.min(options.execTimeout().toNanos(), deadline - System.nanoTime()));
+                        if (limit.toSeconds() < 1 || !inFlight.tryAcquire(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+                            future.complete(null);
+                            continue;
+                        }
+                        try {
+                            limit = Duration.ofNanos(Math.min(options.execTimeout().toNanos(), deadline - System.nanoTime()));
+                            ProbeResult result = limit.toSeconds() < 1 ? null : ExecProbe.probe(connection, next.id(), execProbes, limit, options.execUser());
+                            if (result != null && result.cut() && limit.compareTo(options.execTimeout()) < 0) {
+                                cutByDeadline.add(next.id());
+                            }
+                            future.complete(result);
+                        } finally {
+                            inFlight.release();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
                     } catch (RuntimeException e) {
                         future.completeExceptionally(e);
                     }
@@ -178,7 +206,6 @@ public final class ServiceDetector implements AutoCloseable {
             });
         }
         try {
-            long deadline = System.nanoTime() + options.deadline().toNanos();
             List<String> unprobed = new ArrayList<>();
             for (Container c : visible) {
                 if (services.containsKey(c.id())) {
@@ -188,7 +215,8 @@ public final class ServiceDetector implements AutoCloseable {
                 ProbeResult result = null;
                 if (probe != null) {
                     try {
-                        result = probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        // A probe's exec ends by its limit; the grace covers the engine's own delay in saying so.
+                        result = probe.get(Math.max(0, deadline - System.nanoTime() + ExecProbe.GRACE.toNanos()), TimeUnit.NANOSECONDS);
                     } catch (TimeoutException e) {
                         unsettledIds.add(c.id());
                         unprobed.add(c.displayName());
@@ -200,11 +228,21 @@ public final class ServiceDetector implements AutoCloseable {
                         unprobed.add(c.displayName());
                     }
                 }
+                if (probe != null && result == null && !unsettledIds.contains(c.id())) {
+                    // No time was left to start it.
+                    unsettledIds.add(c.id());
+                    unprobed.add(c.displayName());
+                }
                 List<DetectedService> found;
                 if (result != null) {
                     execs += result.execs();
                     if (result.notRun()) {
                         unsettledIds.add(c.id());
+                    }
+                    if (cutByDeadline.contains(c.id())) {
+                        // Its limit was the deadline's, not its own: what it saw is kept, and it is worth another try.
+                        unsettledIds.add(c.id());
+                        unprobed.add(c.displayName());
                     }
                     found = matcher.match(c, result.listeningPorts(), result.answers(), "exec");
                     if (result.userFallback() != null) {
@@ -227,11 +265,11 @@ public final class ServiceDetector implements AutoCloseable {
             }
             if (!unprobed.isEmpty()) {
                 notes.add(new Note(Note.Level.WARNING, "detection-partial", String.join(",", unprobed), "detection deadline of "
-                        + options.deadline().toSeconds() + " s reached: " + unprobed.size() + " container(s) not probed (" + String.join(", ", unprobed)
-                        + "); their services come from image, label and port rules only"));
+                        + options.deadline().toSeconds() + " s reached: " + unprobed.size() + " container(s) not probed or cut short (" + String.join(", ", unprobed)
+                        + "); their services come from image, label and port rules and what a probe saw by then"));
             }
         } finally {
-            // Past the deadline nobody waits: workers take no new container, and a probe in flight ends by its own timeout.
+            // Past the deadline nobody waits: workers take no new container, and a probe in flight has ended by its own limit.
             abandoned.set(true);
         }
         ServiceMatcher.hiddenNote(hidden).ifPresent(notes::add);
@@ -243,6 +281,10 @@ public final class ServiceDetector implements AutoCloseable {
         return new Outcome(result, notes, execs, Set.copyOf(unsettledIds));
     }
 
+    private Semaphore inFlight(DockerConnection connection, int concurrency) {
+        return inFlight.computeIfAbsent(connection.transport().describe() + "#" + concurrency, k -> new Semaphore(concurrency));
+    }
+
     /** Exec evidence says when the probe could not run as the configured user, and why: it is kept with the services, in the cache too. */
     private static List<DetectedService> withUserFallback(List<DetectedService> services, String why) {
         return services.stream().map(s -> new DetectedService(s.definitionId(), s.name(), s.confidence(), s.evidence().stream()
@@ -251,7 +293,7 @@ public final class ServiceDetector implements AutoCloseable {
                 .toList())).toList();
     }
 
-    /** Stops the probe workers; probes in flight are abandoned (each ends by its own timeout inside the container). */
+    /** Stops the probe workers; probes in flight are abandoned (each ends itself at its limit inside the container). */
     @Override
     public void close() {
         pool.shutdownNow();
