@@ -105,6 +105,58 @@ public final class EngineEventLog {
     }
 
     /**
+     * The most execs alive at once among those created in the given containers as the given
+     * user, in the engine's own words: each exec lives from its {@code exec_start} event to its
+     * {@code exec_die} event (one that never died counts as alive to the end).
+     *
+     * @param containerIds the containers
+     * @param user the exec's {@code ProcessConfig.user}
+     * @return the peak number of such execs running at once, and how many there were
+     * @throws InterruptedException when interrupted
+     */
+    public ExecPeak execPeak(java.util.Collection<String> containerIds, String user) throws InterruptedException {
+        Map<String, Long> started = new HashMap<>();
+        Map<String, Long> died = new HashMap<>();
+        for (Event event : events()) {
+            String action = event.getAction() == null ? "" : event.getAction();
+            if (!containerIds.contains(event.getId()) || event.getActor() == null || event.getActor().getAttributes() == null) {
+                continue;
+            }
+            String execId = event.getActor().getAttributes().get("execID");
+            if (action.startsWith("exec_start")) {
+                started.put(execId, event.getTimeNano());
+            } else if (action.startsWith("exec_die")) {
+                died.put(execId, event.getTimeNano());
+            }
+        }
+        started.keySet().removeIf(execId -> {
+            var process = DockerClientFactory.instance().client().inspectExecCmd(execId).exec().getProcessConfig();
+            return !user.equals(process.getUser());
+        });
+        // +1 at each start, -1 at each death; deaths first at equal times.
+        List<long[]> changes = new ArrayList<>();
+        started.forEach((id, t) -> {
+            changes.add(new long[] {t, 1});
+            changes.add(new long[] {died.getOrDefault(id, Long.MAX_VALUE), -1});
+        });
+        changes.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int alive = 0;
+        int peak = 0;
+        for (long[] change : changes) {
+            alive += (int) change[1];
+            peak = Math.max(peak, alive);
+        }
+        return new ExecPeak(peak, started.size());
+    }
+
+    /**
+     * @param peak the most execs alive at once
+     * @param execs how many execs there were
+     */
+    public record ExecPeak(int peak, int execs) {
+    }
+
+    /**
      * @return container ids named by a container event (exec_* excluded) or by a network
      *     connect/disconnect, from the start until now, with how many such events each
      * @throws InterruptedException when interrupted

@@ -106,7 +106,8 @@ class ServiceDetectionTest {
                 .withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         forced = start(new TestContainer().withLabel("scanopy.service", "grafana"));
         hidden = start(new TestContainer().withLabel("scanopy.ignore", "true"));
-        bashOnly = start(new TestContainer(TestImages.minimal("scanopy-testkit/bash-only:1", List.of("httpd", "cat", "head", "od", "tr", "mkdir", "printf"), Path.of("/bin/bash")))
+        // sleep too: the probe's watchdog needs it (without it the probe makes no request at all).
+        bashOnly = start(new TestContainer(TestImages.minimal("scanopy-testkit/bash-only:2", List.of("httpd", "cat", "head", "od", "tr", "mkdir", "printf", "sleep"), Path.of("/bin/bash")))
                 .withCommand("/bin/bash", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         // Serves as root; its busybox is not executable for anyone else.
         locked = start(new TestContainer(TestImages.lockedBusybox()).withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));

@@ -98,10 +98,10 @@ public final class ExecProbe {
 
     /**
      * @param end the container's limit, as {@link System#nanoTime()}
-     * @return whole seconds left until then (what the script's watchdog takes), 0 when less than one
+     * @return the time left until then in whole seconds, rounded (what the script's watchdog takes: sleep counts whole seconds)
      */
     static long secondsLeft(long end) {
-        return Math.max(0, (end - System.nanoTime()) / 1_000_000_000L);
+        return Math.max(0, (end - System.nanoTime() + 500_000_000L) / 1_000_000_000L);
     }
 
     /**
@@ -127,6 +127,9 @@ public final class ExecProbe {
         List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "scanopy-probe", marker, Long.toString(seconds)));
         command.addAll(probes);
         ExecOutput first = docker.exec(containerId, command, user, Duration.ofSeconds(seconds).plus(GRACE), MAX_OUTPUT);
+        if (first.gone() != null) {
+            return new Attempt(ProbeResult.gone(first.gone(), first.execId() == null ? 0 : 1), null);
+        }
         if (first.failure() != null && first.output().length == 0) {
             return new Attempt(ProbeResult.notRun("exec failed: " + first.failure()), permissionDenied(first.failure()) ? "the exec could not start (permission denied)" : null);
         }
@@ -157,6 +160,9 @@ public final class ExecProbe {
     /** No shell: {@code cat} the proc files, so at least the listening ports are known. */
     private static Attempt withoutShell(DockerConnection docker, String containerId, String user, Duration wait) {
         ExecOutput cat = docker.exec(containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), user, wait, MAX_OUTPUT);
+        if (cat.gone() != null) {
+            return new Attempt(ProbeResult.gone(cat.gone(), 2), null, true, cat.execId() == null ? 0 : 1);
+        }
         Set<Integer> ports = new TreeSet<>();
         for (String line : cat.text().split("\n")) {
             String[] f = line.strip().split("\\s+");

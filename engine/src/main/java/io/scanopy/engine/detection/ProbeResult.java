@@ -14,9 +14,10 @@ import java.util.Set;
  * @param notRun true when the probe could not run at all (exec not created or started): worth another try
  * @param userFallback why the probe ran as the container's own user instead of the configured one, or null when it did not
  * @param cut true when the probe reached its limit before it finished (what it saw by then is kept)
+ * @param gone {@code removed} or {@code stopped} when the container went away before its probe could run, else null
  */
 public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation, boolean notRun,
-        String userFallback, boolean cut) {
+        String userFallback, boolean cut, String gone) {
 
     /** Copies the collections. */
     public ProbeResult {
@@ -34,7 +35,7 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
      * @param limitation what limited it, or null
      */
     public ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation) {
-        this(execs, listeningPorts, answers, client, limitation, false, null, false);
+        this(execs, listeningPorts, answers, client, limitation, false, null, false, null);
     }
 
     /**
@@ -43,20 +44,29 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
      * @return this result, saying so and counting every exec
      */
     ProbeResult withUserFallback(String why, int spent) {
-        return new ProbeResult(spent, listeningPorts, answers, client, limitation, notRun, why, cut);
+        return new ProbeResult(spent, listeningPorts, answers, client, limitation, notRun, why, cut, gone);
     }
 
     static ProbeResult unavailable(String reason, int execs) {
-        return new ProbeResult(execs, null, List.of(), null, reason, false, null, false);
+        return new ProbeResult(execs, null, List.of(), null, reason, false, null, false, null);
     }
 
     /** @return this result, marked as stopped by its limit before it finished */
     ProbeResult cutShort() {
-        return new ProbeResult(execs, listeningPorts, answers, client, limitation, notRun, userFallback, true);
+        return new ProbeResult(execs, listeningPorts, answers, client, limitation, notRun, userFallback, true, gone);
+    }
+
+    /**
+     * @param how {@code removed} or {@code stopped}
+     * @param execs exec instances created
+     * @return the container went away before its probe could run: nothing to try again
+     */
+    static ProbeResult gone(String how, int execs) {
+        return new ProbeResult(execs, null, List.of(), null, "the container was " + how + " before its probe could run", false, null, false, how);
     }
 
     /** The probe could not run at all (the exec was not created or started): worth another try later. */
     static ProbeResult notRun(String reason) {
-        return new ProbeResult(1, null, List.of(), null, reason, true, null, false);
+        return new ProbeResult(1, null, List.of(), null, reason, true, null, false, null);
     }
 }

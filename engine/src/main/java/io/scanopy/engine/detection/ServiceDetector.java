@@ -205,6 +205,7 @@ public final class ServiceDetector implements AutoCloseable {
                 }
             });
         }
+        Set<String> removed = new java.util.HashSet<>();
         try {
             List<String> unprobed = new ArrayList<>();
             for (Container c : visible) {
@@ -232,6 +233,17 @@ public final class ServiceDetector implements AutoCloseable {
                     // No time was left to start it.
                     unsettledIds.add(c.id());
                     unprobed.add(c.displayName());
+                }
+                if (result != null && result.gone() != null) {
+                    // Removed or stopped between its inspection and its probe: a fact about the container, not an exec error.
+                    notes.add(new Note(Note.Level.INFO, "container-vanished", c.id(), c.displayName() + ": " + result.gone()
+                            + " before its probe could run" + (result.gone().equals("removed") ? "; left out" : "; detected from what the Docker API showed")));
+                    execs += result.execs();
+                    if (result.gone().equals("removed")) {
+                        removed.add(c.id());
+                    }
+                    services.put(c.id(), matcher.match(c, null, List.of(), "exec"));
+                    continue;
                 }
                 List<DetectedService> found;
                 if (result != null) {
@@ -276,7 +288,9 @@ public final class ServiceDetector implements AutoCloseable {
         execsTotal.addAndGet(execs);
         List<Container> result = new ArrayList<>();
         for (Container c : visible) {
-            result.add(c.withServices(Objects.requireNonNullElse(services.get(c.id()), List.of())));
+            if (!removed.contains(c.id())) {
+                result.add(c.withServices(Objects.requireNonNullElse(services.get(c.id()), List.of())));
+            }
         }
         return new Outcome(result, notes, execs, Set.copyOf(unsettledIds));
     }

@@ -2,6 +2,7 @@ package io.scanopy.engine.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.AuthConfig;
@@ -246,6 +247,8 @@ public final class DockerConnection implements AutoCloseable {
                 create.withUser(user);
             }
             execId = create.exec().getId();
+        } catch (NotFoundException | ConflictException e) {
+            return ExecOutput.gone(null, e);
         } catch (RuntimeException e) {
             return ExecOutput.failed(String.valueOf(e.getMessage()).strip());
         }
@@ -274,6 +277,8 @@ public final class DockerConnection implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             timedOut = true;
+        } catch (NotFoundException | ConflictException e) {
+            return ExecOutput.gone(execId, e);
         } catch (RuntimeException e) {
             failure = String.valueOf(e.getMessage()).strip();
         } finally {
@@ -284,7 +289,7 @@ public final class DockerConnection implements AutoCloseable {
             }
         }
         synchronized (output) {
-            return new ExecOutput(execId, output.toByteArray(), truncated[0], timedOut, failure);
+            return new ExecOutput(execId, output.toByteArray(), truncated[0], timedOut, failure, null);
         }
     }
 
