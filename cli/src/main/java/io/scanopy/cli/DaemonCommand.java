@@ -22,12 +22,19 @@ abstract class DaemonCommand {
         return root.settings();
     }
 
+    /** Standard output as it is: for JSON (exact) and renderings that make their values inert themselves. */
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
+    /** Standard output for human-readable lines carrying values others control (see {@link InertWriter}). */
+    PrintWriter humanOut() {
+        return new InertWriter(spec.commandLine().getOut());
+    }
+
+    /** Standard error: one line per message, every value inert. */
     PrintWriter err() {
-        return spec.commandLine().getErr();
+        return new InertWriter(spec.commandLine().getErr());
     }
 
     /** Loads the plugins and warns on stderr about any that failed. */

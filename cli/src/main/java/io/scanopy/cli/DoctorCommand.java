@@ -35,7 +35,7 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DaemonSettings settings = settings();
-        PrintWriter out = out();
+        PrintWriter out = humanOut();
         boolean healthy = true;
         try (PluginRegistry plugins = plugins(settings)) {
             DiscoveryEngine engine = new DiscoveryEngine(plugins);

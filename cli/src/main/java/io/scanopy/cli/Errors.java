@@ -2,6 +2,7 @@ package io.scanopy.cli;
 
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.text.Inert;
 import java.io.PrintWriter;
 
 /** One actionable line per failure on stderr; the stack trace only with {@code --debug}. */
@@ -22,7 +23,8 @@ final class Errors {
             code = ScanopyDaemon.EXIT_FAILED;
             message = "unexpected error: " + e + (debug ? "" : " (run with --debug for details)");
         }
-        err.println("scanopy-daemon: " + message);
+        // What a proxy or engine answered can be in the message: shown, never acted on by the terminal, and one line.
+        err.println("scanopy-daemon: " + Inert.text(message));
         if (debug) {
             e.printStackTrace(err);
         }

@@ -1,5 +1,6 @@
 package io.scanopy.cli;
 
+import io.scanopy.engine.text.Inert;
 import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DockerEngine;
 import io.scanopy.spi.inventory.Inventory;
@@ -10,19 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The human-readable rendering of an inventory: one block per engine, aligned columns. */
+/**
+ * The human-readable rendering of an inventory: one block per engine, aligned columns. Every
+ * value is printed {@link Inert}: labels, names, images and what an engine or proxy answers
+ * cannot act on the terminal. A long port list is summarised so one container cannot widen every
+ * line of the table.
+ */
 final class InventoryTable {
+    /** Port entries shown per container; the rest are counted. */
+    static final int PORTS_SHOWN = 4;
+
     private InventoryTable() {
     }
 
     static String render(Inventory inventory) {
         StringBuilder sb = new StringBuilder();
         for (DockerEngine engine : inventory.engines()) {
-            sb.append("Engine ").append(orDash(engine.name())).append("  Docker ").append(orDash(engine.version()))
-                    .append("  API ").append(engine.apiVersion() == null ? "unversioned" : engine.apiVersion())
-                    .append("  ").append(orDash(engine.os())).append('\n');
+            sb.append("Engine ").append(Inert.text(orDash(engine.name()))).append("  Docker ").append(Inert.text(orDash(engine.version())))
+                    .append("  API ").append(engine.apiVersion() == null ? "unversioned" : Inert.text(engine.apiVersion()))
+                    .append("  ").append(Inert.text(orDash(engine.os()))).append('\n');
             for (DockerEngine.Reach reach : engine.reachedVia()) {
-                sb.append("  via ").append(reach.plugin()).append(" at ").append(reach.address()).append('\n');
+                sb.append("  via ").append(Inert.text(reach.plugin())).append(" at ").append(Inert.text(reach.address())).append('\n');
             }
             sb.append('\n');
             List<String[]> rows = new ArrayList<>();
@@ -44,21 +53,25 @@ final class InventoryTable {
                 sb.append('\n');
             }
             for (Note note : engine.notes()) {
-                sb.append(note.level()).append(": ").append(note.message()).append('\n');
+                sb.append(note.level()).append(": ").append(Inert.text(note.message())).append('\n');
             }
             sb.append('\n');
         }
         for (Note note : inventory.notes()) {
-            sb.append(note.level()).append(": ").append(note.message()).append('\n');
+            sb.append(note.level()).append(": ").append(Inert.text(note.message())).append('\n');
         }
         return sb.toString();
     }
 
-    private static String ports(Container c) {
-        return c.ports().stream().map(p -> p.publicPort() == null
+    static String ports(Container c) {
+        List<String> all = c.ports().stream().map(p -> p.publicPort() == null
                 ? p.privatePort() + "/" + p.protocol()
                 : (p.hostIp() == null ? "" : p.hostIp() + ":") + p.publicPort() + "->" + p.privatePort() + "/" + p.protocol())
-                .distinct().collect(Collectors.joining(", "));
+                .distinct().toList();
+        if (all.size() <= PORTS_SHOWN + 1) {
+            return String.join(", ", all);
+        }
+        return String.join(", ", all.subList(0, PORTS_SHOWN)) + ", +" + (all.size() - PORTS_SHOWN) + " more";
     }
 
     private static String services(Container c) {
@@ -78,7 +91,8 @@ final class InventoryTable {
         return s == null || s.isEmpty() ? "-" : s;
     }
 
-    private static void table(StringBuilder sb, List<String[]> rows) {
+    private static void table(StringBuilder sb, List<String[]> raw) {
+        List<String[]> rows = raw.stream().map(row -> java.util.Arrays.stream(row).map(Inert::text).toArray(String[]::new)).toList();
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {

@@ -17,7 +17,7 @@ final class PluginsCommand extends DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DaemonSettings settings = settings();
-        PrintWriter out = out();
+        PrintWriter out = humanOut();
         try (PluginRegistry plugins = ScanopyDaemon.loadPlugins(settings)) {
             out.println("Plugins directory: " + (settings.pluginsDir() == null ? "(none; classpath only)" : settings.pluginsDir()));
             for (LoadedPlugin p : plugins.plugins()) {

@@ -5,6 +5,7 @@ import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.config.DaemonSettings;
 import io.scanopy.engine.config.SettingsResolver;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.text.Inert;
 import io.scanopy.spi.SpiVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,7 +140,7 @@ public final class ScanopyDaemon implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> Errors.report(e, root.debug, commandLine.getErr()));
         cli.setParameterExceptionHandler((e, args1) -> {
-            e.getCommandLine().getErr().println("scanopy-daemon: " + e.getMessage());
+            e.getCommandLine().getErr().println("scanopy-daemon: " + Inert.text(e.getMessage()));
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_USAGE;
         });

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scanopy.testkit.ContainerProcesses;
 import io.scanopy.testkit.RequiresDocker;
 import io.scanopy.testkit.TestContainer;
 import java.io.IOException;
@@ -185,5 +186,45 @@ class DaemonProcessIT {
         assertEquals(1, log.lines().count(), log);
         assertTrue(log.startsWith("scanopy-daemon: ") && log.contains(missing.toString()), log);
         assertFalse(log.contains("Exception"), log);
+    }
+
+    @Test
+    void probesInFlightEndByTheirOwnLimitAfterSigterm() throws Exception {
+        // Ports that accept and never answer: every request of the probe hangs. The probe runs as
+        // uid 65533, which only this test uses, so its processes are told apart on a shared engine.
+        String hang = "for p in 9000 9001 9002 9003 9004 9005; do nc -ll -p $p -e sleep 600 & done; wait";
+        List<TestContainer> hanging = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            hanging.add(new TestContainer().withCommand("sh", "-c", hang));
+        }
+        try {
+            hanging.forEach(TestContainer::start);
+            List<String> ids = hanging.stream().map(TestContainer::getContainerId).toList();
+            Running daemon = start(Map.of("SCANOPY_DAEMON_PORT", String.valueOf(freePort())),
+                    "--exec-user", "65533:65533", "--probe-timeout", "3", "--probe-concurrency", "2", "--detection-deadline", "20");
+            long probing;
+            try {
+                // The daemon probes every container of the engine, others' too: wait until one of ours is being probed.
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (ContainerProcesses.countOfUser(ids, 65533) == 0) {
+                    assertTrue(System.nanoTime() < end, "no probe started in our containers within 60 s: " + daemon.logText());
+                    assertTrue(daemon.process().isAlive(), daemon.logText());
+                    Thread.sleep(100);
+                }
+                probing = System.nanoTime();
+            } finally {
+                assertEquals(0, terminate(daemon.process()), daemon.logText());
+            }
+            // Nobody waits for the probes any more; each still ends at its 3 s limit (+ ~1 s for busybox timeout's watcher).
+            long end = probing + TimeUnit.SECONDS.toNanos(3 + 2);
+            int left;
+            while ((left = ContainerProcesses.countOfUser(ids, 65533)) > 0 && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, left, "probe processes 5 s after a probe with a 3 s limit was seen running: "
+                    + ids.stream().flatMap(id -> ContainerProcesses.ofUser(id, 65533).stream()).toList());
+        } finally {
+            hanging.forEach(TestContainer::stop);
+        }
     }
 }
