@@ -122,11 +122,46 @@ public final class SettingsResolver {
             if (url.getScheme() == null || url.isOpaque()) {
                 throw new ConfigurationException(setting + "=" + shown + " has no scheme — write it as http://HOST:PORT or https://HOST:PORT");
             }
+            String problem = authorityProblem(url);
+            if (problem != null) {
+                throw new ConfigurationException(setting + "=" + shown + " is not a valid URL (" + problem + ") — write it as http://HOST:PORT or https://HOST:PORT");
+            }
             return url;
         } catch (URISyntaxException e) {
             // getReason(), unlike getMessage(), does not quote the input.
             throw new ConfigurationException(setting + "=" + shown + " is not a valid URL (" + e.getReason() + ") — write it as http://HOST:PORT or https://HOST:PORT");
         }
+    }
+
+    /**
+     * What is wrong with a URL's host and port, or null. java.net.URI takes an authority it
+     * cannot read as host:port (a port out of range or not a number, a non-ASCII host) as an
+     * opaque "registry" authority with no host, and port 0 as a port: each would otherwise end
+     * as a puzzling "no host name" or a silent default port.
+     */
+    private static String authorityProblem(URI url) {
+        String authority = url.getRawAuthority();
+        if (authority == null) {
+            return null;
+        }
+        if (url.getHost() != null) {
+            return url.getPort() == 0 || url.getPort() > 65535 ? "port " + url.getPort() + ": use a port from 1 to 65535" : null;
+        }
+        int close = authority.lastIndexOf(']');
+        int colon = authority.lastIndexOf(':');
+        String host = colon > close ? authority.substring(0, colon) : authority;
+        String port = colon > close ? authority.substring(colon + 1) : "";
+        if (!port.isEmpty() && !port.matches("[0-9]{1,5}") || !port.isEmpty() && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+            return "port " + port + ": use a port from 1 to 65535";
+        }
+        if (!host.chars().allMatch(c -> c < 0x80)) {
+            try {
+                return "the host name is not ASCII: write it as " + java.net.IDN.toASCII(host, java.net.IDN.ALLOW_UNASSIGNED);
+            } catch (IllegalArgumentException e) {
+                return "the host name is not ASCII and has no ASCII form";
+            }
+        }
+        return "the host name is not valid";
     }
 
     private static List<String> splitList(String value) {

@@ -122,6 +122,28 @@ class SettingsResolverTest {
         assertTrue(e.getMessage().startsWith("SCANOPY_DOCKER_PROXY=docker-proxy:2375"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "http://docker-proxy:0|port 0: use a port from 1 to 65535",
+        "http://docker-proxy:65536|port 65536: use a port from 1 to 65535",
+        "http://docker-proxy:99999999999|port 99999999999: use a port from 1 to 65535",
+        "http://docker-proxy:http|port http: use a port from 1 to 65535",
+        "http://[::1]:70000|port 70000: use a port from 1 to 65535",
+        "http://bücher.example:2375|the host name is not ASCII: write it as xn--bcher-kva.example",
+        "http://docker_proxy:2375|the host name is not valid"})
+    void aBadPortOrHostIsOneConfigurationLine(String url, String reason) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", url), null));
+        assertEquals("SCANOPY_DOCKER_PROXY=" + url + " is not a valid URL (" + reason + ") — write it as http://HOST:PORT or https://HOST:PORT", e.getMessage());
+    }
+
+    @Test
+    void aGoodPortAndAnAsciiHostAreTaken() throws Exception {
+        assertEquals("http://xn--bcher-kva.example:65535", SettingsResolver.resolve(CliSettings.none(),
+                Map.of("SCANOPY_DOCKER_PROXY", "http://xn--bcher-kva.example:65535"), null).targets().get(0).endpoint().toString());
+        assertEquals("http://[::1]:1", SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", "http://[::1]:1"), null).targets().get(0).endpoint().toString());
+    }
+
     @Test
     void aPasswordInAProxyUrlIsRefusedWithoutBeingRepeated() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
