@@ -37,6 +37,16 @@ class CliErrorsTest {
         assertTrue(lines[0].startsWith("scanopy-daemon: " + expectedStart), lines[0]);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"http://docker-proxy:0", "http://docker-proxy:65536", "http://docker-proxy:99999999999",
+        "http://docker-proxy:http", "http://bücher.example:2375", "https://[::1]:0"})
+    void aBadPortOrHostInAProxyUrlIsOneConfigurationLine(String url) {
+        for (String[] args : new String[][] {{"--docker-proxy", url, "discover"}, {"--docker-proxy", url, "doctor"}}) {
+            assertOneLine(run(Map.of(), args), ScanopyDaemon.EXIT_USAGE, "--docker-proxy=" + url + " is not a valid URL (");
+        }
+        assertOneLine(run(Map.of("SCANOPY_DOCKER_PROXY", url), "discover"), ScanopyDaemon.EXIT_USAGE, "SCANOPY_DOCKER_PROXY=" + url + " is not a valid URL (");
+    }
+
     @Test
     void missingSocket(@TempDir Path dir) {
         Path socket = dir.resolve("docker.sock");
