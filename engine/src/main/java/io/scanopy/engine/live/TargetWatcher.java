@@ -256,7 +256,7 @@ final class TargetWatcher implements Runnable {
         }
     }
 
-    /** Plugin, engine, API version, containers and what is degraded: the one line an operator needs per target. */
+    /** Plugin, engine (product and version), API version, address, containers and what is degraded: the one line an operator needs per target. */
     private String readyLine(CapabilityReport report) {
         io.scanopy.spi.inventory.DockerEngine engine = session.describeEngine(List.of(), List.of(), List.of());
         List<String> degraded = new ArrayList<>();
@@ -266,8 +266,9 @@ final class TargetWatcher implements Runnable {
             }
         }
         return "plugin " + session.plugin().id() + ", engine " + (engine.name() == null ? engine.id() : engine.name())
-                + (engine.version() == null ? "" : " (Docker " + engine.version() + ")")
+                + (engine.productLabel() == null ? "" : " (" + engine.productLabel() + ")")
                 + ", API " + (engine.apiVersion() == null ? "unversioned" : "v" + engine.apiVersion())
+                + ", address " + session.docker().transport().describe()
                 + ", " + inventory.containerIds(label).size() + " containers, "
                 + (degraded.isEmpty() ? "nothing degraded" : "degraded: " + String.join("; ", degraded));
     }

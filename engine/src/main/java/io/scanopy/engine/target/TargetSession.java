@@ -10,6 +10,7 @@ import io.scanopy.engine.discovery.NetworkMapper;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.engine.docker.EngineProduct;
 import io.scanopy.engine.plugin.LoadedPlugin;
 import io.scanopy.engine.plugin.PluginRegistry;
 import io.scanopy.spi.DockerEndpoint;
@@ -341,10 +342,12 @@ public final class TargetSession implements AutoCloseable {
             String arch = CapabilityNegotiator.text(version, "Arch");
             os = vos == null ? null : arch == null ? vos : vos + "/" + arch;
         }
+        EngineProduct product = EngineProduct.of(version);
         return new DockerEngine(
                 id,
                 CapabilityNegotiator.text(info, "Name"),
-                CapabilityNegotiator.text(version, "Version"),
+                product.name(),
+                product.version(),
                 docker.apiVersion().map(Object::toString).orElse(null),
                 os,
                 List.of(new DockerEngine.Reach(target.label(), plugin().id(), docker.transport().describe())),
