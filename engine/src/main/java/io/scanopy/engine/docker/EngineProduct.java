@@ -42,6 +42,27 @@ public record EngineProduct(String name, String version) {
         return new EngineProduct(null, text(version, "Version"));
     }
 
+    /**
+     * The engine's identity from {@code /info}: Docker's {@code ID}, stable per engine. Podman's
+     * compat {@code /info} makes up a new random {@code ID} on every call, so a Podman engine is
+     * identified by what does not change: its host name and its storage root ({@code Name} and
+     * {@code DockerRootDir}; rootful and rootless Podman on one host have different roots).
+     *
+     * @param info the {@code /info} answer, or null when it was denied
+     * @return the id, or null when the answer does not identify the engine
+     */
+    public String engineId(JsonNode info) {
+        if (info == null) {
+            return null;
+        }
+        if ("Podman".equals(name)) {
+            String host = text(info, "Name");
+            String storage = text(info, "DockerRootDir");
+            return host == null || storage == null ? null : "podman:" + host + ":" + storage;
+        }
+        return text(info, "ID");
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || !value.isTextual() || value.asText().isEmpty() ? null : value.asText();

@@ -358,12 +358,12 @@ public final class TargetSession implements AutoCloseable {
     }
 
     /**
-     * @return the engine's id from {@code /info}, or a stand-in made from the address when it is denied
+     * @return the engine's id from {@code /info} (see {@link EngineProduct#engineId}), or a stand-in made from the address when it is denied
      */
     public String engineId() {
         Negotiated result = negotiated;
-        String id = CapabilityNegotiator.text(result == null ? null : result.info(), "ID");
-        return id == null || id.isEmpty() ? "unidentified:" + docker.transport().describe() : id;
+        String id = result == null ? null : EngineProduct.of(result.version()).engineId(result.info());
+        return id == null ? "unidentified:" + docker.transport().describe() : id;
     }
 
     @Override

@@ -42,6 +42,33 @@ class EngineProductTest {
         assertEquals(null, engine(EngineProduct.of(null)).productLabel());
     }
 
+    @Test
+    void podmanIsIdentifiedByHostAndStorageNotByItsPerCallId() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        EngineProduct podman;
+        try (InputStream in = getClass().getResourceAsStream("/docker-version/podman-4.3.json")) {
+            podman = EngineProduct.of(json.readTree(in));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode info;
+        try (InputStream in = getClass().getResourceAsStream("/docker-version/podman-4.3-info.json")) {
+            info = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
+        }
+        String id = podman.engineId(info);
+        assertEquals("podman:vm:/var/lib/scanopy-podman/storage", id);
+        // Podman answers every GET /info with a new random ID: the next answer must give the same engine.
+        info.put("ID", java.util.UUID.randomUUID().toString());
+        assertEquals(id, podman.engineId(info));
+        info.remove("DockerRootDir");
+        assertEquals(null, podman.engineId(info), "without its storage root Podman is not identified (the address stands in)");
+    }
+
+    @Test
+    void dockerIsIdentifiedByItsId() throws Exception {
+        EngineProduct docker = new EngineProduct("Docker", "20.10.24+dfsg1");
+        assertEquals("ABCD:EFGH", docker.engineId(new ObjectMapper().readTree("{\"ID\":\"ABCD:EFGH\",\"Name\":\"vm\",\"DockerRootDir\":\"/var/lib/docker\"}")));
+        assertEquals(null, docker.engineId(null));
+    }
+
     private static DockerEngine engine(EngineProduct product) {
         return new DockerEngine("id", "host", product.name(), product.version(), "1.41", null,
                 List.of(new DockerEngine.Reach("local Docker", "docker-direct", "unix:///var/run/docker.sock")),
