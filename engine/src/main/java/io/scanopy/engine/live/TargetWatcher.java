@@ -426,6 +426,8 @@ final class TargetWatcher implements Runnable {
         Set<String> destroyed = new java.util.HashSet<>();
         Map<String, Instant> networks = new LinkedHashMap<>();
         Set<String> destroyedNetworks = new java.util.HashSet<>();
+        // Containers connected to a network the event did not name (Podman): their networks are read after them.
+        Set<String> connectedToUnnamed = new java.util.HashSet<>();
         boolean resync = false;
         for (Object item : batch) {
             if (item == Signal.RESYNC) {
@@ -449,7 +451,12 @@ final class TargetWatcher implements Runnable {
                     if (container != null && (verb.equals("connect") || verb.equals("disconnect"))) {
                         containers.merge(container, event.time(), LATER);
                     }
-                    networks.merge(event.actorId(), event.time(), LATER);
+                    if (!event.actorId().isEmpty()) {
+                        networks.merge(event.actorId(), event.time(), LATER);
+                    } else if (container != null && verb.equals("connect")) {
+                        // Podman names no network (see EventStream), and logs no network create: maybe a new one.
+                        connectedToUnnamed.add(container);
+                    }
                     if (verb.equals("destroy") || verb.equals("remove")) {
                         destroyedNetworks.add(event.actorId());
                     }
@@ -482,6 +489,10 @@ final class TargetWatcher implements Runnable {
             } else {
                 Container c = withKnownServices(found.getValue().get());
                 inventory.putContainer(label, c);
+                if (connectedToUnnamed.contains(id)) {
+                    c.networks().stream().map(NetworkAttachment::networkId).filter(java.util.Objects::nonNull)
+                            .forEach(n -> networks.putIfAbsent(n, containers.get(id)));
+                }
                 if (needsDetection(c)) {
                     toDetect.add(c);
                 }
