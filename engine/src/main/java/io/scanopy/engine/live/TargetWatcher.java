@@ -454,7 +454,7 @@ final class TargetWatcher implements Runnable {
                     if (!event.actorId().isEmpty()) {
                         networks.merge(event.actorId(), event.time(), LATER);
                     } else if (container != null && verb.equals("connect")) {
-                        // Podman names no network (see EventStream), and logs no network create: maybe a new one.
+                        // Podman names no network (see EventStream) and logs no network create: all are read after the container.
                         connectedToUnnamed.add(container);
                     }
                     if (verb.equals("destroy") || verb.equals("remove")) {
@@ -489,10 +489,6 @@ final class TargetWatcher implements Runnable {
             } else {
                 Container c = withKnownServices(found.getValue().get());
                 inventory.putContainer(label, c);
-                if (connectedToUnnamed.contains(id)) {
-                    c.networks().stream().map(NetworkAttachment::networkId).filter(java.util.Objects::nonNull)
-                            .forEach(n -> networks.putIfAbsent(n, containers.get(id)));
-                }
                 if (needsDetection(c)) {
                     toDetect.add(c);
                 }
@@ -501,6 +497,8 @@ final class TargetWatcher implements Runnable {
         }
         if (derivedNetworks) {
             inventory.replaceNetworks(label, NetworkMapper.deriveFrom(inventory.containers(label)));
+        } else if (!connectedToUnnamed.isEmpty()) {
+            readAllNetworks();
         } else if (!networks.isEmpty()) {
             refreshNetworks(networks.keySet(), destroyedNetworks);
         }
@@ -542,6 +540,21 @@ final class TargetWatcher implements Runnable {
             }
         }
         return result;
+    }
+
+    /**
+     * Every network, with one list: after a Podman connect, which names no network, to a network
+     * that may be new (Podman logs no network create).
+     */
+    private void readAllNetworks() throws DockerAccessException {
+        try {
+            inventory.replaceNetworks(label, session.docker().listNetworks());
+        } catch (DockerAccessException e) {
+            if (connectionLost(e)) {
+                throw e;
+            }
+            log.warn("{}: reading networks failed ({}); they stay as they were until the next resync", label, e.getMessage());
+        }
     }
 
     /** Networks named by events: destroyed ones leave, the others are read with one filtered list. */
