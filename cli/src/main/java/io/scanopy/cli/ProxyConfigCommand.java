@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         description = "Print a least-privilege Docker Compose service for a socket proxy, from the endpoints the plugin declares.")
 final class ProxyConfigCommand extends DaemonCommand implements Callable<Integer> {
 
-    @Option(names = "--flavor", required = true, paramLabel = "FLAVOR", description = "tecnativa or wollomatic (or a plugin id)")
+    @Option(names = "--flavor", required = true, paramLabel = "FLAVOR", description = "tecnativa, wollomatic or linuxserver (or a plugin id)")
     String flavor;
 
     @Option(names = "--no-exec", description = "Leave exec out: containers are still discovered, service detection runs without exec.")
@@ -44,7 +44,7 @@ final class ProxyConfigCommand extends DaemonCommand implements Callable<Integer
                 }
             }
             ProxySetup setup = plugin.plugin().proxySetup(allowed).orElseThrow(() -> new io.scanopy.engine.config.ConfigurationException(
-                    "--flavor " + flavor + ": the plugin " + id + " reaches no configurable proxy; choose tecnativa or wollomatic"));
+                    "--flavor " + flavor + ": the plugin " + id + " reaches no configurable proxy; choose tecnativa, wollomatic or linuxserver"));
             out.print(render(setup, plugin.plugin().privileges(allowed), allowed, flavor, noExec));
             out.flush();
             return 0;

@@ -136,7 +136,8 @@ class DistributionIT {
         Run run = daemon(Map.of(), "plugins");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("Plugins directory: " + home.resolve("plugins")), run.out());
-        for (String plugin : List.of("docker-direct", "docker-proxy-tecnativa", "docker-proxy-wollomatic")) {
+        // LinuxServer's plugin ships in the docker-proxy-tecnativa archive, beside Tecnativa's.
+        for (String plugin : List.of("docker-direct", "docker-proxy-linuxserver", "docker-proxy-tecnativa", "docker-proxy-wollomatic")) {
             assertTrue(run.out().lines().anyMatch(l -> l.startsWith(plugin + " ") && l.contains("[archive: " + home.resolve("plugins"))),
                     plugin + " loaded from plugins/: " + run.out());
         }

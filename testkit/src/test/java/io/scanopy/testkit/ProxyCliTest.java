@@ -119,13 +119,13 @@ class ProxyCliTest {
     void proxyConfigOutputConfiguresAProxyThatAllowsEverythingDiscoveryNeeds() {
         Run config = run(Map.of(), "proxy-config", "--flavor", "wollomatic");
         assertEquals(0, config.code(), config.err());
-        List<String> flags = config.out().lines().filter(l -> l.startsWith("      - '"))
-                .map(l -> l.substring("      - '".length(), l.length() - 1).replace("''", "'"))
-                // The generated -allowfrom names the daemon's compose service; here requests come from the bridge.
-                .map(f -> f.startsWith("-allowfrom=") ? "-allowfrom=0.0.0.0/0" : f)
-                .toList();
+        List<String> flags = printedFlags(config.out());
         assertTrue(flags.stream().anyMatch(f -> f.startsWith("-allowGET=")) && flags.stream().anyMatch(f -> f.startsWith("-allowPOST=")), flags.toString());
-        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(flags)) {
+        // The user line as compose would resolve it, DOCKER_GID set as the printed comment says.
+        assertTrue(config.out().contains("# The image runs as user 65534 and needs the socket's group; set it before docker compose up: export DOCKER_GID=$(stat -c %g /var/run/docker.sock)"),
+                config.out());
+        String user = printedUser(config.out()).replaceAll("\\$\\{DOCKER_GID:\\?[^}]*}", ProxyContainer.socketGroup());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(flags).asUser(user)) {
             proxy.start();
             Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
             assertEquals(0, run.code(), run.out());
@@ -134,5 +134,75 @@ class ProxyCliTest {
         }
         Run noExec = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
         assertTrue(noExec.out().contains("      - EXEC=0\n") && noExec.out().contains("      - POST=0\n") && noExec.out().contains("      - CONTAINERS=1\n"), noExec.out());
+    }
+
+    @Test
+    void wollomaticWithoutTheSocketGroupExitsAtOnceAsUpstreamDoes() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "wollomatic");
+        // Pasted without its user: line, the image's own user 65534:65534 cannot open the socket.
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(printedFlags(config.out())).asUser(null)) {
+            ProxyContainer.Exit exit = proxy.startExpectingExit(java.time.Duration.ofSeconds(20));
+            assertEquals(2, exit.status(), exit.output());
+            assertTrue(exit.output().matches("(?s).*level=ERROR msg=\"socket not available\" error=\"dial unix /var/run/docker.sock: connect: permission denied\".*"),
+                    exit.output());
+        }
+    }
+
+    /** The command: flags of a printed service, unquoted; -allowfrom opened to the bridge (it names the daemon's compose service). */
+    private static List<String> printedFlags(String service) {
+        return service.lines().filter(l -> l.startsWith("      - '"))
+                .map(l -> l.substring("      - '".length(), l.length() - 1).replace("''", "'"))
+                .map(f -> f.startsWith("-allowfrom=") ? "-allowfrom=0.0.0.0/0" : f)
+                .toList();
+    }
+
+    private static String printedUser(String service) {
+        return service.lines().filter(l -> l.startsWith("    user: \"")).map(l -> l.substring("    user: \"".length(), l.length() - 1))
+                .findFirst().orElseThrow(() -> new AssertionError("no user: line in\n" + service));
+    }
+
+    /** The environment lines of a printed compose service ({@code - NAME=value}). */
+    private static Map<String, String> printedEnvironment(String out) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        out.lines().filter(l -> l.matches("      - [A-Z_]+=\\S*")).map(l -> l.substring("      - ".length()))
+                .forEach(e -> environment.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+        return environment;
+    }
+
+    @Test
+    void linuxserverProxyConfigRunsReadOnlyWithTmpfsAndAllowsWhatDiscoveryNeeds() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "linuxserver");
+        assertEquals(0, config.code(), config.err());
+        assertTrue(config.out().contains("    read_only: true\n    tmpfs:\n      - /run\n      - /tmp\n"), config.out());
+        assertTrue(config.out().contains("# GRANTS: CONTAINERS=1 with POST=1 also admits every method on /containers"), config.out());
+        Map<String, String> environment = printedEnvironment(config.out());
+        assertEquals("1", environment.get("POST"), environment.toString());
+        assertEquals("0", environment.get("ALLOW_START"), environment.toString());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.linuxserver(), 2375, "http").readOnlyRoot(List.of("/run", "/tmp"))
+                .withProxyEnvironment(environment)) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out());
+            assertTrue(run.out().contains("plugin:     docker-proxy-linuxserver"), run.out());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+        }
+    }
+
+    @Test
+    void tecnativaProxyConfigSetsAllowExecWhichTheCurrentConfigurationNeeds() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "tecnativa");
+        assertEquals(0, config.code(), config.err());
+        assertTrue(config.out().contains("# ALLOW_EXEC=1: releases after v0.4.1 refuse creating exec instances without it"), config.out());
+        Map<String, String> environment = printedEnvironment(config.out());
+        assertEquals("1", environment.get("ALLOW_EXEC"), environment.toString());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.tecnativaCurrent(), 2375, "http").withProxyEnvironment(environment)) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out());
+            assertTrue(run.out().contains("plugin:     docker-proxy-tecnativa"), run.out());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+        }
+        Run noExec = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+        assertTrue(!noExec.out().contains("ALLOW_EXEC"), "no exec, no ALLOW_EXEC: " + noExec.out());
     }
 }

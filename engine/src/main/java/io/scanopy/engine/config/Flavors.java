@@ -7,14 +7,15 @@ public final class Flavors {
     private static final Map<String, String> PLUGIN_IDS = Map.of(
             "tecnativa", "docker-proxy-tecnativa",
             "wollomatic", "docker-proxy-wollomatic",
+            "linuxserver", "docker-proxy-linuxserver",
             "generic", "docker-direct");
 
     private Flavors() {
     }
 
     /**
-     * @param flavor a flavour name ({@code tecnativa}, {@code wollomatic}, {@code generic}) or
-     *     any plugin id
+     * @param flavor a flavour name ({@code tecnativa}, {@code wollomatic}, {@code linuxserver},
+     *     {@code generic}) or any plugin id
      * @return the plugin id to use
      */
     public static String pluginId(String flavor) {
