@@ -38,21 +38,23 @@ if version=$(answers); then
   exit 0
 fi
 
-# The mirror the host's apt already uses for bookworm (deb822 .sources or a one-line sources.list).
+# The mirror the host's apt already uses for its own release (deb822 .sources or one-line .list).
 host_mirror() {
-  local file
+  local file codename
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   for file in /etc/apt/sources.list.d/*.sources; do
     [ -f "$file" ] || continue
-    awk '
-      /^[[:space:]]*$/ { if (uri != "" && suites ~ /(^| )bookworm( |$)/) { print uri; exit } uri = ""; suites = ""; next }
+    awk -v want="$codename" '
+      function found() { return uri != "" && (" " suites " ") ~ (" " want " ") }
+      /^[[:space:]]*$/ { if (found()) { print uri; uri = ""; exit } uri = ""; suites = ""; next }
       /^URIs:/ { uri = $2 }
       /^Suites:/ { suites = $0; sub(/^Suites:[[:space:]]*/, "", suites) }
-      END { if (uri != "" && suites ~ /(^| )bookworm( |$)/) print uri }
+      END { if (found()) print uri }
     ' "$file"
   done
   for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [ -f "$file" ] || continue
-    awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i ~ /:\/\//) { if ($(i+1) == "bookworm") print $i; break } }' "$file"
+    awk -v want="$codename" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i ~ /:\/\//) { if ($(i+1) == want) print $i; break } }' "$file"
   done
 }
 
@@ -61,7 +63,7 @@ download() {
   mirror=$(host_mirror)
   mirror=${mirror%%$'\n'*}
   if [ -z "$mirror" ]; then
-    log "found no bookworm mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/: add one (e.g. http://deb.debian.org/debian) and run again"
+    log "found no Debian mirror for this release in /etc/apt/sources.list or /etc/apt/sources.list.d/: add one (e.g. http://deb.debian.org/debian) and run again"
     exit 1
   fi
   # A private apt: its own sources, lists, cache and an empty dpkg status; the host's apt state is untouched.
@@ -93,7 +95,7 @@ EOF
   rm -rf "$prefix"
   mv "$prefix.partial" "$prefix"
   rm -rf "$apt_root"
-  log "unpacked into $prefix: $(cd "$cache/debs" && ls)"
+  log "unpacked into $prefix: $(cd "$cache/debs" && echo *.deb)"
 }
 
 [ -x "$prefix/usr/sbin/dockerd" ] && [ -x "$prefix/usr/bin/containerd" ] || download
@@ -154,7 +156,7 @@ if ! containerd_answers; then
 fi
 
 dockerd_pid=$(cat "$run/dockerd.pid" 2>/dev/null || true)
-if [ -n "$dockerd_pid" ] && running "$dockerd_pid"; then
+if [ -n "$dockerd_pid" ] && running "$dockerd_pid" && [ "$(readlink "/proc/$dockerd_pid/exe")" = "$prefix/usr/sbin/dockerd" ]; then
   log "dockerd (pid $dockerd_pid) runs but does not answer on $socket: stop it (kill $dockerd_pid) and run again; its log: $log_dir/scanopy-test-$name-dockerd.log"
   exit 1
 fi
