@@ -138,6 +138,21 @@ running() {
 
 containerd_answers() { timeout 5 "$prefix/usr/bin/ctr" --address "$containerd_socket" version >/dev/null 2>&1; }
 
+# Ours, alive, not a zombie, and not another process that reused the pid.
+ours_running() { [ -n "$1" ] && running "$1" && [ "$(readlink "/proc/$1/exe")" = "$2" ]; }
+
+containerd_pid=$(cat "$run/containerd.pid" 2>/dev/null || true)
+if ! containerd_answers && ours_running "$containerd_pid" "$prefix/usr/bin/containerd"; then
+  # Running but slow to answer (a loaded machine): a second one would take its socket over.
+  deadline=$((SECONDS + 60))
+  until containerd_answers; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "containerd (pid $containerd_pid) runs but does not answer on $containerd_socket: stop it (kill $containerd_pid) and run again"
+      exit 1
+    fi
+    sleep 1
+  done
+fi
 if ! containerd_answers; then
   log "starting containerd $("$prefix/usr/bin/containerd" --version | awk '{print $3}') (log: $log_dir/scanopy-test-$name-containerd.log)"
   nohup "$prefix/usr/bin/containerd" --config "$run/containerd.toml" \
@@ -156,7 +171,7 @@ if ! containerd_answers; then
 fi
 
 dockerd_pid=$(cat "$run/dockerd.pid" 2>/dev/null || true)
-if [ -n "$dockerd_pid" ] && running "$dockerd_pid" && [ "$(readlink "/proc/$dockerd_pid/exe")" = "$prefix/usr/sbin/dockerd" ]; then
+if ours_running "$dockerd_pid" "$prefix/usr/sbin/dockerd"; then
   log "dockerd (pid $dockerd_pid) runs but does not answer on $socket: stop it (kill $dockerd_pid) and run again; its log: $log_dir/scanopy-test-$name-dockerd.log"
   exit 1
 fi
