@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine ready for the test suite, idempotently: a Docker Engine running (and a second,
-# newer one beside it: scripts/engine-docker26.sh), and what
-# the test images are built from (static busybox, HAProxy, dash, bash). Written for Debian as root (our machines and
+# newer one beside it: scripts/engine-docker26.sh), and what the test images are built from
+# (static busybox, HAProxy, nginx, dash, bash). Written for Debian as root (our machines and
 # CI); elsewhere it says what is missing instead of guessing.
 set -euo pipefail
 
@@ -16,6 +16,8 @@ fi
 command -v file >/dev/null 2>&1 || need_packages+=(file)
 # The socket-proxy replicas and the HTTPS proxy are HAProxy from Debian, copied into FROM scratch images.
 [ -x /usr/sbin/haproxy ] || need_packages+=(haproxy)
+# The LinuxServer socket-proxy replica is Debian's nginx, copied the same way.
+[ -x /usr/sbin/nginx ] || need_packages+=(nginx-light)
 # Test images with dash or bash as their only shell copy these from the host.
 [ -x /bin/dash ] || need_packages+=(dash)
 [ -x /bin/bash ] || need_packages+=(bash)

@@ -29,6 +29,11 @@ final class DiscoveryMixin {
     @Option(names = "--probe-published-ports", description = "Also probe published ports from the daemon's side (local engine only).")
     boolean probePublishedPorts;
 
+    @Option(names = "--exec-user", paramLabel = "USER", description = "Who the exec probe runs as: UID[:GID] or a name, as docker exec --user takes it,"
+            + " or 'container' for the user the container runs as. Where the probe cannot run as USER (a tool or /proc/net/tcp it needs is not"
+            + " readable or executable for it), it runs once more as the container's user and the evidence says why. Default: ${DEFAULT-VALUE}.")
+    String execUser = DetectionOptions.DEFAULT_EXEC_USER;
+
     @Option(names = "--probe-timeout", paramLabel = "SECONDS", description = "Time one container's probe may take. Default: ${DEFAULT-VALUE}.")
     int probeTimeout = 10;
 
@@ -50,7 +55,12 @@ final class DiscoveryMixin {
         if (probeTimeout < 1 || detectionDeadline < 1 || probeConcurrency < 1) {
             throw new ConfigurationException("--probe-timeout, --probe-concurrency and --detection-deadline must be at least 1");
         }
-        return new DetectionOptions(!noExec, policy, probePublishedPorts, probeConcurrency, Duration.ofSeconds(probeTimeout), Duration.ofSeconds(detectionDeadline));
+        String user = execUser.strip();
+        if (!user.equals("container") && !DetectionOptions.EXEC_USER.matcher(user).matches()) {
+            throw new ConfigurationException("--exec-user " + execUser + ": use UID[:GID] (for example 65534:65534), a user name, or container");
+        }
+        return new DetectionOptions(!noExec, policy, probePublishedPorts, probeConcurrency, Duration.ofSeconds(probeTimeout), Duration.ofSeconds(detectionDeadline),
+                user.equals("container") ? null : user);
     }
 
     /**

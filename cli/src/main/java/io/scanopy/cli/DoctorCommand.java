@@ -1,6 +1,7 @@
 package io.scanopy.cli;
 
 import io.scanopy.engine.config.DaemonSettings;
+import io.scanopy.engine.config.Flavors;
 import io.scanopy.engine.discovery.DiscoveryEngine;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.plugin.PluginRegistry;
@@ -12,6 +13,9 @@ import io.scanopy.spi.inventory.CapabilityReport;
 import io.scanopy.spi.inventory.CapabilityReport.Check;
 import io.scanopy.spi.inventory.CapabilityReport.Status;
 import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,6 +81,7 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
                     }
                 }
             }
+            printPrivileges(session, report, out);
             out.println();
             out.println("  detection:  " + detection(report));
             out.println("  changes:    " + changes(report));
@@ -86,6 +91,43 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
         } catch (DockerAccessException e) {
             out.println("  verdict:    FAILED — " + e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * What the access was found to allow and what that grants, in the plugin's own words, with
+     * the least-privilege path first: reading alone needs only GETs.
+     */
+    private void printPrivileges(TargetSession session, CapabilityReport report, PrintWriter out) {
+        Set<DockerEndpoint> allowed = EnumSet.noneOf(DockerEndpoint.class);
+        for (Check c : report.checks()) {
+            if (c.status() == Status.ALLOWED) {
+                allowed.add(c.endpoint());
+            }
+        }
+        out.println();
+        out.println("  Privileges (what this access was found to allow, and what that grants):");
+        out.println("    allowed:  " + (allowed.isEmpty() ? "nothing" : String.join(", ", allowed.stream().map(e -> e.method() + " " + e.pathTemplate()).toList())));
+        List<String> grants = session.plugin().plugin().privileges(allowed);
+        for (String grant : grants) {
+            out.println("    GRANTS:   " + grant);
+        }
+        if (grants.isEmpty()) {
+            out.println("    GRANTS:   the plugin " + session.plugin().id() + " states nothing beyond the endpoints allowed above");
+        }
+        boolean execAllowed = allowed.stream().anyMatch(DockerEndpoint::isExec);
+        boolean configurableProxy = session.plugin().plugin().proxySetup(allowed).isPresent();
+        String flavor = Flavors.flavorOf(session.plugin().id());
+        if (!configurableProxy) {
+            // Direct access: any proxy is less than the engine itself.
+            out.println("    least privilege: put a socket proxy in front of the engine; the least is GET-only, without exec:"
+                    + " scanopy-daemon proxy-config --flavor tecnativa --no-exec (or --flavor wollomatic --no-exec)");
+        } else if (execAllowed) {
+            out.println("    least privilege: without exec (--no-exec), a GET-only proxy is enough: scanopy-daemon proxy-config --flavor " + flavor + " --no-exec");
+            if (flavor.equals("tecnativa") || flavor.equals("linuxserver")) {
+                out.println("    with exec: wollomatic's exact rules are narrower (they admit the exec calls only, not creating or starting containers):"
+                        + " scanopy-daemon proxy-config --flavor wollomatic");
+            }
         }
     }
 

@@ -56,7 +56,7 @@ public final class ScanopyDaemon implements Runnable {
     Path sslChain;
 
     @Option(names = "--docker-proxy-flavor", paramLabel = "FLAVOR", scope = ScopeType.INHERIT,
-            description = "Force the plugin for the proxy: tecnativa, wollomatic, generic (or any plugin id). Env: SCANOPY_DOCKER_PROXY_FLAVOR. Default: chosen automatically.")
+            description = "Force the plugin for the proxy: tecnativa, wollomatic, linuxserver, generic (or any plugin id). Env: SCANOPY_DOCKER_PROXY_FLAVOR. Default: chosen automatically.")
     String flavor;
 
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,

@@ -79,6 +79,12 @@ class CliErrorsTest {
     }
 
     @Test
+    void anExecUserThatIsNotAUserIsOneLine() {
+        assertOneLine(run(Map.of(), "discover", "--exec-user", "0;reboot"), ScanopyDaemon.EXIT_USAGE,
+                "--exec-user 0;reboot: use UID[:GID] (for example 65534:65534), a user name, or container");
+    }
+
+    @Test
     void debugAddsTheStackTrace(@TempDir Path dir) {
         Run run = run(Map.of("DOCKER_HOST", "unix://" + dir.resolve("none.sock")), "discover", "--debug");
         assertEquals(ScanopyDaemon.EXIT_FAILED, run.code());

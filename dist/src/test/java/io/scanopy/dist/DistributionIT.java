@@ -123,6 +123,21 @@ class DistributionIT {
     }
 
     @Test
+    void aPasswordInAProxyUrlOrDockerHostNeverReachesTheOutputOrTheDebugLog() throws Exception {
+        String user = "distUser5";
+        String password = "Dist5ecret";
+        for (Map<String, String> env : List.of(Map.of("SCANOPY_DOCKER_PROXY", "http://" + user + ":" + password + "@127.0.0.1:2375"),
+                Map.of("DOCKER_HOST", "tcp://" + user + ":" + password + "@127.0.0.1:2375"))) {
+            for (String command : List.of("discover", "doctor")) {
+                Run run = daemon(env, command, "--debug");
+                assertTrue(run.code() != 0, "refused: " + env + " " + run.err());
+                assertTrue((run.out() + run.err()).contains("@127.0.0.1:2375"), "named without its user information: " + run.out() + run.err());
+                assertTrue(!(run.out() + run.err()).contains(user) && !(run.out() + run.err()).contains(password), "leaked: " + run.out() + run.err());
+            }
+        }
+    }
+
+    @Test
     void outWritesTheSameInventoryToAFile() throws Exception {
         Path out = unpacked.resolve("inventory.json");
         Run run = daemon(Map.of(), "discover", "--out", out.toString());
@@ -136,7 +151,8 @@ class DistributionIT {
         Run run = daemon(Map.of(), "plugins");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("Plugins directory: " + home.resolve("plugins")), run.out());
-        for (String plugin : List.of("docker-direct", "docker-proxy-tecnativa", "docker-proxy-wollomatic")) {
+        // LinuxServer's plugin ships in the docker-proxy-tecnativa archive, beside Tecnativa's.
+        for (String plugin : List.of("docker-direct", "docker-proxy-linuxserver", "docker-proxy-tecnativa", "docker-proxy-wollomatic")) {
             assertTrue(run.out().lines().anyMatch(l -> l.startsWith(plugin + " ") && l.contains("[archive: " + home.resolve("plugins"))),
                     plugin + " loaded from plugins/: " + run.out());
         }

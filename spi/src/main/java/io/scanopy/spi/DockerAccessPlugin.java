@@ -87,6 +87,23 @@ public interface DockerAccessPlugin extends ExtensionPoint {
     }
 
     /**
+     * Explains a denied endpoint knowing which of the checked endpoints the proxy let through:
+     * some causes show only in combination (a proxy that passes {@code POST /exec/{id}/start} but
+     * refuses {@code POST /containers/{id}/exec} already admits POST, so the refusal comes from a
+     * rule on exec creation alone). The engine calls this one; by default it ignores
+     * {@code allowed} and asks {@link #explainDenial(Denial)}, so plugins built for SPI 1.0 and
+     * 1.1 explain as before.
+     *
+     * @param denial the refused request and the answer
+     * @param allowed the endpoints checked in the same negotiation that reached Docker
+     * @return the remediation, or empty when the plugin has nothing specific to say
+     * @since SPI 1.2
+     */
+    default Optional<String> explainDenial(Denial denial, java.util.Set<DockerEndpoint> allowed) {
+        return explainDenial(denial);
+    }
+
+    /**
      * A least-privilege setup of this plugin's proxy: it allows the given endpoints and nothing
      * else.
      *

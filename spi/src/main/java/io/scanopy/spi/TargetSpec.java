@@ -72,6 +72,7 @@ public record TargetSpec(URI endpoint, TlsFiles tls, String flavor, Map<String, 
         if (endpoint == null) {
             return "local Docker";
         }
-        return endpoint.getRawUserInfo() == null ? endpoint.toString() : endpoint.toString().replace(endpoint.getRawUserInfo() + "@", "");
+        // A label names the target: no sign of the removed user information is needed.
+        return Transports.withoutUserInfo(endpoint).replace("…@", "");
     }
 }

@@ -30,23 +30,46 @@ public final class Transports {
         URI url = target.endpoint();
         String scheme = target.scheme().orElse("");
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new TargetConfigurationException(setting + "=" + url + " is not an http:// or https:// URL — write it as http://HOST:PORT or https://HOST:PORT");
+            throw new TargetConfigurationException(setting + "=" + withoutUserInfo(url) + " is not an http:// or https:// URL — write it as http://HOST:PORT or https://HOST:PORT");
         }
         String host = requireHost(url, setting);
         boolean https = scheme.equals("https");
         int port = url.getPort() > 0 ? url.getPort() : (https ? DEFAULT_TLS_PORT : DEFAULT_PLAIN_PORT);
         if (url.getRawPath() != null && !url.getRawPath().isEmpty() && !url.getRawPath().equals("/")) {
-            throw new TargetConfigurationException(setting + "=" + url + " has a path; give only scheme, host and port, e.g. " + scheme + "://" + host + ":" + port);
+            throw new TargetConfigurationException(setting + "=" + withoutUserInfo(url) + " has a path; give only scheme, host and port, e.g. " + scheme + "://" + host + ":" + port);
         }
         TlsFiles tls = target.tls();
         if (https) {
             if (tls == null || tls.chain() == null) {
-                throw new TargetConfigurationException(setting + "=" + url + " is https:// but no CA chain is set — set SCANOPY_DOCKER_PROXY_SSL_CHAIN (or --docker-proxy-ssl-chain) to the PEM file of the CA that signed the proxy's certificate");
+                throw new TargetConfigurationException(setting + "=" + withoutUserInfo(url) + " is https:// but no CA chain is set — set SCANOPY_DOCKER_PROXY_SSL_CHAIN (or --docker-proxy-ssl-chain) to the PEM file of the CA that signed the proxy's certificate");
             }
         } else if (tls != null && (tls.certificate() != null || tls.key() != null || tls.chain() != null)) {
-            throw new TargetConfigurationException(setting + "=" + url + " is plain http:// but TLS files are set (" + tls.origin() + ") — use an https:// URL, or remove the TLS settings");
+            throw new TargetConfigurationException(setting + "=" + withoutUserInfo(url) + " is plain http:// but TLS files are set (" + tls.origin() + ") — use an https:// URL, or remove the TLS settings");
         }
         return new Transport.Tcp(host, port, https ? tls : null);
+    }
+
+    /**
+     * A URL as it may be shown: anything between {@code scheme://} (or the start) and the last
+     * {@code @} is replaced by {@code …}, so a user name or password never reaches a message,
+     * a log or the inventory, even in a URL too malformed to parse.
+     *
+     * @param url the URL as the user gave it (may be null)
+     * @return the URL without user information
+     * @since SPI 1.2
+     */
+    public static String withoutUserInfo(Object url) {
+        if (url == null) {
+            return null;
+        }
+        String text = url.toString();
+        int at = text.lastIndexOf('@');
+        if (at < 0) {
+            return text;
+        }
+        int scheme = text.indexOf("://");
+        int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        return text.substring(0, start) + "…@" + text.substring(at + 1);
     }
 
     /**
@@ -60,7 +83,7 @@ public final class Transports {
     public static String requireHost(URI url, String setting) throws TargetConfigurationException {
         String host = url.getHost();
         if (host == null || host.isBlank()) {
-            throw new TargetConfigurationException(setting + "=" + url + " has no host name — write it as " + url.getScheme() + "://HOST:PORT");
+            throw new TargetConfigurationException(setting + "=" + withoutUserInfo(url) + " has no host name — write it as " + url.getScheme() + "://HOST:PORT");
         }
         return host.toLowerCase(Locale.ROOT);
     }

@@ -85,6 +85,26 @@ public final class EngineEventLog {
     }
 
     /**
+     * Who each exec ran as, in the engine's own words: the exec instance's
+     * {@code ProcessConfig.user} (empty for the container's own user), in creation order.
+     *
+     * @param containerId the container
+     * @return the users of the execs created in it from the start until now
+     * @throws InterruptedException when interrupted
+     */
+    public List<String> execUsers(String containerId) throws InterruptedException {
+        List<String> users = new ArrayList<>();
+        for (Event event : events()) {
+            if (event.getAction() != null && event.getAction().startsWith("exec_create") && containerId.equals(event.getId())) {
+                String execId = event.getActor().getAttributes().get("execID");
+                var process = DockerClientFactory.instance().client().inspectExecCmd(execId).exec().getProcessConfig();
+                users.add(process.getUser() == null ? "" : process.getUser());
+            }
+        }
+        return users;
+    }
+
+    /**
      * @return container ids named by a container event (exec_* excluded) or by a network
      *     connect/disconnect, from the start until now, with how many such events each
      * @throws InterruptedException when interrupted

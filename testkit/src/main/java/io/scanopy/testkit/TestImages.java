@@ -86,6 +86,24 @@ public final class TestImages {
         return busybox;
     }
 
+    /** The tag of the busybox image whose files only root may read or run. */
+    public static final String LOCKED_BUSYBOX = "scanopy-testkit/locked-busybox:1";
+
+    /**
+     * The busybox image with {@code /bin/busybox} at mode 0700: an image whose files are not
+     * world-readable. Root in it runs everything; any other user, on Docker 20.10, can start the
+     * exec's own command (runc still holds its capabilities when it starts it) but nothing that
+     * command runs: the shell answers 126.
+     *
+     * @return the image tag
+     */
+    public static synchronized String lockedBusybox() {
+        String base = busybox();
+        return new ImageFromDockerfile(LOCKED_BUSYBOX, false)
+                .withDockerfileFromBuilder(b -> b.from(base).run("/bin/busybox", "chmod", "0700", "/bin/busybox").build())
+                .get();
+    }
+
     /**
      * The static busybox from Debian's busybox-static.
      *

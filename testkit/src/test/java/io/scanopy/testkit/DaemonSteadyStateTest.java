@@ -32,7 +32,9 @@ class DaemonSteadyStateTest {
                      .withCommand("/bin/busybox", "httpd", "-f", "-p", "8082");
              TestContainer noClient = new TestContainer(TestImages.minimal("scanopy-testkit/no-client:1", List.of("httpd", "cat", "head", "od", "tr"), Path.of("/bin/dash")))
                      .withCommand("/bin/httpd", "-f", "-p", "8083");
+             TestContainer hidden = new TestContainer().withLabel("scanopy.ignore", "true");
              ServiceDetector detector = Live.detector()) {
+            hidden.start();
             withShell.start();
             noShell.start();
             noClient.start();
@@ -55,6 +57,12 @@ class DaemonSteadyStateTest {
                 Live.await(Duration.ofSeconds(10), () -> "the no-shell probe's limit is a note of the engine",
                         () -> daemon.inventory().snapshot().inventory().engines().get(0).notes().stream()
                                 .anyMatch(n -> n.code().equals("probe-limited") && noShell.getContainerId().equals(n.subject()) && n.message().contains("no shell")));
+                // Hidden from the inventory, named in a note of the engine.
+                String hiddenName = hidden.getContainerName().substring(1);
+                Live.await(Duration.ofSeconds(10), () -> "the hidden container is named: " + daemon.inventory().snapshot().inventory().engines().get(0).notes(),
+                        () -> daemon.inventory().snapshot().inventory().engines().get(0).notes().stream()
+                                .anyMatch(n -> n.code().equals("hidden") && List.of(n.subject().split(",")).contains(hiddenName) && n.message().contains(hiddenName)));
+                assertTrue(Live.container(daemon, hidden.getContainerId()).isEmpty(), "a container labelled scanopy.ignore=true is not listed");
                 Thread.sleep(1_500);
                 EngineEventLog steady = new EngineEventLog();
                 Thread.sleep(4_000);

@@ -42,7 +42,7 @@ class PluginLoadingFailuresTest {
         }
 
         try (PluginRegistry registry = PluginFixtures.fromArchives(archives, Files.createDirectory(work.resolve("plugins")))) {
-            assertEquals(List.of("docker-direct", "docker-proxy-tecnativa", "docker-proxy-wollomatic"), registry.plugins().stream().map(p -> p.id()).toList());
+            assertEquals(List.of("docker-direct", "docker-proxy-linuxserver", "docker-proxy-tecnativa", "docker-proxy-wollomatic"), registry.plugins().stream().map(p -> p.id()).toList());
             assertEquals(PluginSource.ARCHIVE, registry.plugins().get(0).source());
 
             Map<String, String> reasons = registry.failures().stream().collect(Collectors.toMap(PluginLoadFailure::name, PluginLoadFailure::reason));

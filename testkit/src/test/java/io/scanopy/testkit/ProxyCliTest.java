@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanopy.cli.ScanopyDaemon;
+import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.testkit.proxy.ProxyContainer;
 import io.scanopy.testkit.proxy.ProxyImages;
 import java.io.PrintWriter;
@@ -14,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -76,6 +79,48 @@ class ProxyCliTest {
     }
 
     @Test
+    void doctorSaysWhatAProxyAllowingExecGrantsAndOffersTheGetOnlyPathFirst() throws Exception {
+        try (ProxyContainer proxy = tecnativa("CONTAINERS", "NETWORKS", "INFO", "EXEC", "POST");
+             PluginRegistry registry = PluginFixtures.fromArchives(pluginsDir, Files.createTempDirectory("scanopy-cli-grants"))) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out() + run.err());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+            String out = run.out();
+            int section = out.indexOf("  Privileges (what this access was found to allow, and what that grants):\n");
+            assertTrue(section > 0, out);
+            String allowedLine = out.lines().filter(l -> l.startsWith("    allowed:  ")).findFirst().orElseThrow(() -> new AssertionError(out));
+            for (DockerEndpoint e : DockerEndpoint.values()) {
+                assertTrue(allowedLine.contains(e.method() + " " + e.pathTemplate()), "every endpoint was found allowed: " + allowedLine);
+            }
+            // The plugin's own words for what it was found to allow, each on a line.
+            var tecnativa = registry.find("docker-proxy-tecnativa").orElseThrow().plugin();
+            for (String grant : tecnativa.privileges(EnumSet.allOf(DockerEndpoint.class))) {
+                assertTrue(out.contains("    GRANTS:   " + grant + "\n"), grant + " in " + out);
+            }
+            // Least privilege first: the GET-only setup, then (with exec) the narrower proxy.
+            int getOnly = out.indexOf("    least privilege: without exec (--no-exec), a GET-only proxy is enough: scanopy-daemon proxy-config --flavor tecnativa --no-exec\n");
+            int narrower = out.indexOf("    with exec: wollomatic's exact rules are narrower");
+            assertTrue(getOnly > section && narrower > getOnly, out);
+
+            // The advice as printed: that setup, checked without exec, is enough and offers nothing further to drop.
+            Run config = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+            Map<String, String> environment = new java.util.LinkedHashMap<>();
+            config.out().lines().filter(l -> l.matches("      - [A-Z_]+=[01]")).forEach(l -> environment.put(l.substring(8, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+            assertEquals("0", environment.get("POST"), config.out());
+            try (ProxyContainer getOnlyProxy = new ProxyContainer(ProxyImages.tecnativa(), 2375, "http").withProxyEnvironment(environment)) {
+                getOnlyProxy.start();
+                Run least = run(Map.of(), "--docker-proxy", getOnlyProxy.url(), "doctor", "--no-exec");
+                assertEquals(0, least.code(), least.out());
+                assertTrue(least.out().contains("verdict:    OK"), least.out());
+                String leastAllowed = least.out().lines().filter(l -> l.startsWith("    allowed:  ")).findFirst().orElseThrow();
+                assertTrue(!leastAllowed.contains("POST"), "GETs only: " + leastAllowed);
+                assertTrue(!least.out().contains("least privilege:"), "nothing further to drop: " + least.out());
+            }
+        }
+    }
+
+    @Test
     void doctorFailsWhenARequiredEndpointIsDenied() {
         try (ProxyContainer proxy = tecnativa()) {
             proxy.start();
@@ -119,20 +164,95 @@ class ProxyCliTest {
     void proxyConfigOutputConfiguresAProxyThatAllowsEverythingDiscoveryNeeds() {
         Run config = run(Map.of(), "proxy-config", "--flavor", "wollomatic");
         assertEquals(0, config.code(), config.err());
-        List<String> flags = config.out().lines().filter(l -> l.startsWith("      - '"))
-                .map(l -> l.substring("      - '".length(), l.length() - 1).replace("''", "'"))
-                // The generated -allowfrom names the daemon's compose service; here requests come from the bridge.
-                .map(f -> f.startsWith("-allowfrom=") ? "-allowfrom=0.0.0.0/0" : f)
-                .toList();
+        List<String> flags = printedFlags(config.out());
         assertTrue(flags.stream().anyMatch(f -> f.startsWith("-allowGET=")) && flags.stream().anyMatch(f -> f.startsWith("-allowPOST=")), flags.toString());
-        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(flags)) {
+        // The user line as compose would resolve it, DOCKER_GID set as the printed comment says.
+        assertTrue(config.out().contains("# The image runs as user 65534 and needs the socket's group; set it before docker compose up: export DOCKER_GID=$(stat -c %g /var/run/docker.sock)"),
+                config.out());
+        String user = printedUser(config.out()).replaceAll("\\$\\{DOCKER_GID:\\?[^}]*}", ProxyContainer.socketGroup());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(flags).asUser(user)) {
             proxy.start();
             Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
             assertEquals(0, run.code(), run.out());
             assertTrue(run.out().contains("plugin:     docker-proxy-wollomatic"), run.out());
             assertTrue(run.out().contains("verdict:    OK"), run.out());
         }
+        // With exec, the GET-only variant is recommended before anything to paste; without, there is nothing to recommend.
+        int recommended = config.out().indexOf("# RECOMMENDED FIRST: without exec, the proxy needs only GETs");
+        assertTrue(recommended > 0 && config.out().indexOf("scanopy-daemon proxy-config --flavor wollomatic --no-exec\n") > recommended
+                && recommended < config.out().indexOf("services:\n"), config.out());
         Run noExec = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+        assertTrue(!noExec.out().contains("RECOMMENDED"), noExec.out());
         assertTrue(noExec.out().contains("      - EXEC=0\n") && noExec.out().contains("      - POST=0\n") && noExec.out().contains("      - CONTAINERS=1\n"), noExec.out());
+    }
+
+    @Test
+    void wollomaticWithoutTheSocketGroupExitsAtOnceAsUpstreamDoes() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "wollomatic");
+        // Pasted without its user: line, the image's own user 65534:65534 cannot open the socket.
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(printedFlags(config.out())).asUser(null)) {
+            ProxyContainer.Exit exit = proxy.startExpectingExit(java.time.Duration.ofSeconds(20));
+            assertEquals(2, exit.status(), exit.output());
+            assertTrue(exit.output().matches("(?s).*level=ERROR msg=\"socket not available\" error=\"dial unix /var/run/docker.sock: connect: permission denied\".*"),
+                    exit.output());
+        }
+    }
+
+    /** The command: flags of a printed service, unquoted; -allowfrom opened to the bridge (it names the daemon's compose service). */
+    private static List<String> printedFlags(String service) {
+        return service.lines().filter(l -> l.startsWith("      - '"))
+                .map(l -> l.substring("      - '".length(), l.length() - 1).replace("''", "'"))
+                .map(f -> f.startsWith("-allowfrom=") ? "-allowfrom=0.0.0.0/0" : f)
+                .toList();
+    }
+
+    private static String printedUser(String service) {
+        return service.lines().filter(l -> l.startsWith("    user: \"")).map(l -> l.substring("    user: \"".length(), l.length() - 1))
+                .findFirst().orElseThrow(() -> new AssertionError("no user: line in\n" + service));
+    }
+
+    /** The environment lines of a printed compose service ({@code - NAME=value}). */
+    private static Map<String, String> printedEnvironment(String out) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        out.lines().filter(l -> l.matches("      - [A-Z_]+=\\S*")).map(l -> l.substring("      - ".length()))
+                .forEach(e -> environment.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+        return environment;
+    }
+
+    @Test
+    void linuxserverProxyConfigRunsReadOnlyWithTmpfsAndAllowsWhatDiscoveryNeeds() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "linuxserver");
+        assertEquals(0, config.code(), config.err());
+        assertTrue(config.out().contains("    read_only: true\n    tmpfs:\n      - /run\n      - /tmp\n"), config.out());
+        assertTrue(config.out().contains("# GRANTS: CONTAINERS=1 with POST=1 also admits every method on /containers"), config.out());
+        Map<String, String> environment = printedEnvironment(config.out());
+        assertEquals("1", environment.get("POST"), environment.toString());
+        assertEquals("0", environment.get("ALLOW_START"), environment.toString());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.linuxserver(), 2375, "http").readOnlyRoot(List.of("/run", "/tmp"))
+                .withProxyEnvironment(environment)) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out());
+            assertTrue(run.out().contains("plugin:     docker-proxy-linuxserver"), run.out());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+        }
+    }
+
+    @Test
+    void tecnativaProxyConfigSetsAllowExecWhichTheCurrentConfigurationNeeds() {
+        Run config = run(Map.of(), "proxy-config", "--flavor", "tecnativa");
+        assertEquals(0, config.code(), config.err());
+        assertTrue(config.out().contains("# ALLOW_EXEC=1: releases after v0.4.1 refuse creating exec instances without it"), config.out());
+        Map<String, String> environment = printedEnvironment(config.out());
+        assertEquals("1", environment.get("ALLOW_EXEC"), environment.toString());
+        try (ProxyContainer proxy = new ProxyContainer(ProxyImages.tecnativaCurrent(), 2375, "http").withProxyEnvironment(environment)) {
+            proxy.start();
+            Run run = run(Map.of(), "--docker-proxy", proxy.url(), "doctor");
+            assertEquals(0, run.code(), run.out());
+            assertTrue(run.out().contains("plugin:     docker-proxy-tecnativa"), run.out());
+            assertTrue(run.out().contains("verdict:    OK"), run.out());
+        }
+        Run noExec = run(Map.of(), "proxy-config", "--flavor", "tecnativa", "--no-exec");
+        assertTrue(!noExec.out().contains("ALLOW_EXEC"), "no exec, no ALLOW_EXEC: " + noExec.out());
     }
 }

@@ -58,6 +58,8 @@ class ProxyMatrixTest {
     private static final Set<DockerEndpoint> ALL = EnumSet.allOf(DockerEndpoint.class);
     private static final Set<DockerEndpoint> EXEC = EnumSet.of(DockerEndpoint.EXEC_CREATE, DockerEndpoint.EXEC_START, DockerEndpoint.EXEC_INSPECT);
     private static final String V = "/v1\\.[0-9]+";
+    /** The version prefix made optional, as every wollomatic advice writes it: one round of advice admits both path forms. */
+    private static final String BOTH = "(" + V + ")?";
 
     private final MatrixReport report = new MatrixReport();
     private PluginRegistry registry;
@@ -123,6 +125,26 @@ class ProxyMatrixTest {
         return tecnativa(setup("docker-proxy-tecnativa", allowed).environment());
     }
 
+    /** Tecnativa's configuration after v0.4.1 (our replica: no tagged image has it yet). */
+    ProxyContainer tecnativaCurrent(Map<String, String> environment) {
+        return new ProxyContainer(ProxyImages.tecnativaCurrent(), 2375, "http").withProxyEnvironment(environment);
+    }
+
+    ProxyContainer tecnativaCurrentFrom(Set<DockerEndpoint> allowed) {
+        return tecnativaCurrent(setup("docker-proxy-tecnativa", allowed).environment());
+    }
+
+    /** LinuxServer's proxy, always hardened as its setup says (read-only root, tmpfs). */
+    ProxyContainer linuxserver(Map<String, String> environment) {
+        ProxySetup hardening = setup("docker-proxy-linuxserver", Set.of());
+        assertTrue(hardening.readOnly(), "the LinuxServer setup runs read-only");
+        return new ProxyContainer(ProxyImages.linuxserver(), hardening.port(), "http").readOnlyRoot(hardening.tmpfs()).withProxyEnvironment(environment);
+    }
+
+    ProxyContainer linuxserverFrom(Set<DockerEndpoint> allowed) {
+        return linuxserver(setup("docker-proxy-linuxserver", allowed).environment());
+    }
+
     ProxyContainer wollomatic(List<String> flags) {
         return new ProxyContainer(ProxyImages.wollomatic(), 2375, "http").withFlags(flags);
     }
@@ -147,6 +169,33 @@ class ProxyMatrixTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The engine's default bridge, where the proxies run, as Docker describes it.
+     *
+     * @param subnet its CIDR
+     * @param gateway the host's address on it
+     */
+    record Bridge(String subnet, String gateway) {
+    }
+
+    private static Bridge defaultBridge() {
+        var ipam = org.testcontainers.DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId("bridge").exec().getIpam().getConfig().get(0);
+        return new Bridge(ipam.getSubnet(), ipam.getGateway());
+    }
+
+    /** This host's address on the matrix network (the bridge's gateway): a daemon on the host talks from it to containers there. */
+    private String matrixNetworkGateway() {
+        return org.testcontainers.DockerClientFactory.instance().client().inspectNetworkCmd().withNetworkId(network.getId()).exec()
+                .getIpam().getConfig().get(0).getGateway();
+    }
+
+    /** The proxy at its address on the matrix network, not through its published port. */
+    private TargetSpec onMatrixNetwork(ProxyContainer proxy) {
+        String address = proxy.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
+                .filter(n -> network.getId().equals(n.getNetworkID())).findFirst().orElseThrow().getIpAddress();
+        return new TargetSpec(URI.create("http://" + address + ":2375"), null, null, Map.of());
     }
 
     private static TargetSpec url(ProxyContainer proxy) {
@@ -180,25 +229,65 @@ class ProxyMatrixTest {
                         Set.of(DockerEndpoint.EVENTS), Map.of(DockerEndpoint.EVENTS, "set EVENTS=1"), null, full),
                 new Cell("tecnativa defaults only", t -> t.tecnativa(Map.of()), ProxyMatrixTest::url, "docker-proxy-tecnativa", allButDefaults,
                         Map.of(DockerEndpoint.LIST_CONTAINERS, "set CONTAINERS=1", DockerEndpoint.INFO, "set INFO=1"), "set CONTAINERS=1", null),
+                new Cell("tecnativa current, proxy-config as printed", t -> t.tecnativaCurrentFrom(ALL), ProxyMatrixTest::url, "docker-proxy-tecnativa",
+                        Set.of(), Map.of(), null, full),
+                new Cell("tecnativa current without ALLOW_EXEC", t -> {
+                    Map<String, String> environment = new LinkedHashMap<>(t.setup("docker-proxy-tecnativa", ALL).environment());
+                    assertEquals("1", environment.remove("ALLOW_EXEC"), "proxy-config sets ALLOW_EXEC=1 when exec is allowed");
+                    return t.tecnativaCurrent(environment);
+                }, ProxyMatrixTest::url, "docker-proxy-tecnativa", Set.of(DockerEndpoint.EXEC_CREATE),
+                        Map.of(DockerEndpoint.EXEC_CREATE, "set ALLOW_EXEC=1 in the docker-socket-proxy's environment: it already admits POST"), null, full),
+                new Cell("tecnativa current read-only (no EXEC/POST)", t -> t.tecnativaCurrentFrom(noExec), ProxyMatrixTest::url, "docker-proxy-tecnativa", EXEC,
+                        Map.of(DockerEndpoint.EXEC_CREATE, "set CONTAINERS=1 and POST=1 in the docker-socket-proxy's environment (docker exec needs CONTAINERS=1, EXEC=1 and POST=1 together), and ALLOW_EXEC=1",
+                                DockerEndpoint.EXEC_START, "set EXEC=1 and POST=1"), null, full),
+                new Cell("linuxserver as proxy-config prints it", t -> t.linuxserverFrom(ALL), ProxyMatrixTest::url, "docker-proxy-linuxserver",
+                        Set.of(), Map.of(), null, full),
+                new Cell("linuxserver without EXEC/POST", t -> t.linuxserverFrom(noExec), ProxyMatrixTest::url, "docker-proxy-linuxserver", EXEC,
+                        Map.of(DockerEndpoint.EXEC_CREATE, "set CONTAINERS=1 and POST=1 in the socket-proxy's environment",
+                                DockerEndpoint.EXEC_START, "set EXEC=1 and POST=1", DockerEndpoint.EXEC_INSPECT, "set EXEC=1"), null, full),
+                new Cell("linuxserver without NETWORKS", t -> t.linuxserverFrom(noNetworks), ProxyMatrixTest::url, "docker-proxy-linuxserver",
+                        Set.of(DockerEndpoint.LIST_NETWORKS), Map.of(DockerEndpoint.LIST_NETWORKS, "set NETWORKS=1 in the socket-proxy's environment"), null,
+                        this::assertDerivedNetworks),
+                new Cell("linuxserver defaults", t -> t.linuxserver(Map.of()), ProxyMatrixTest::url, "docker-proxy-linuxserver", allButDefaults,
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "set CONTAINERS=1", DockerEndpoint.INFO, "set INFO=1"), "set CONTAINERS=1", null),
                 new Cell("wollomatic full allowlist", t -> t.wollomaticFrom(ALL), ProxyMatrixTest::url, "docker-proxy-wollomatic", Set.of(), Map.of(), null, full),
                 new Cell("wollomatic without exec", t -> t.wollomaticFrom(noExec), ProxyMatrixTest::url, "docker-proxy-wollomatic", EXEC,
-                        Map.of(DockerEndpoint.EXEC_CREATE, "no POST allowlist: add -allowPOST='" + V + "/containers/[^/]+/exec'",
-                                DockerEndpoint.EXEC_INSPECT, "-allowGET='" + V + "/exec/[^/]+/json'"), null, full),
+                        Map.of(DockerEndpoint.EXEC_CREATE, "no POST allowlist: add -allowPOST='" + BOTH + "/containers/[^/]+/exec'",
+                                DockerEndpoint.EXEC_INSPECT, "-allowGET='" + BOTH + "/exec/[^/]+/json'"), null, full),
                 new Cell("wollomatic unversioned allowlist, versioned client",
                         t -> t.wollomatic(List.of("-listenip=0.0.0.0", "-allowfrom=0.0.0.0/0", "-allowGET=/(_ping|version|info|containers/json|containers/[^/]+/json|networks)")),
                         ProxyMatrixTest::url, "docker-proxy-wollomatic", allButVersion,
-                        Map.of(DockerEndpoint.LIST_CONTAINERS, "-allowGET='" + V + "/containers/json'"), "-allowGET='" + V + "/containers/json'", null),
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "/containers/json is outside the GET allowlist: add -allowGET='" + BOTH + "/containers/json'"),
+                        "-allowGET='" + BOTH + "/containers/json'", null),
                 new Cell("wollomatic versioned allowlist, unversioned client",
                         t -> t.wollomatic(List.of("-listenip=0.0.0.0", "-allowfrom=0.0.0.0/0", "-allowGET=" + V + "/(_ping|version|info|containers/json|containers/[^/]+/json|networks)")),
                         ProxyMatrixTest::url, "docker-proxy-wollomatic", ALL,
-                        Map.of(DockerEndpoint.LIST_CONTAINERS, "-allowGET='/containers/json'", DockerEndpoint.VERSION, "-allowGET='/version'"),
-                        "the unversioned paths the daemon sends", null),
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "GET /containers/json is outside the GET allowlist: add -allowGET='" + BOTH + "/containers/json'",
+                                DockerEndpoint.VERSION, "-allowGET='" + BOTH + "/version'"),
+                        "-allowGET='" + BOTH + "/containers/json'", null),
+                new Cell("wollomatic empty allowlist",
+                        t -> t.wollomatic(List.of("-listenip=0.0.0.0", "-allowfrom=" + defaultBridge().subnet())),
+                        ProxyMatrixTest::url, "docker-proxy-wollomatic", ALL,
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "the proxy has no GET allowlist: add -allowGET='" + BOTH + "/containers/json'",
+                                DockerEndpoint.EXEC_CREATE, "the proxy has no POST allowlist: add -allowPOST='" + BOTH + "/containers/[^/]+/exec'"),
+                        "the proxy has no GET allowlist", null),
                 new Cell("wollomatic default -allowfrom", t -> {
                     List<String> flags = new ArrayList<>(t.setup("docker-proxy-wollomatic", ALL).command());
                     flags.removeIf(f -> f.startsWith("-allowfrom="));
                     return t.wollomatic(flags);
                 }, ProxyMatrixTest::url, "docker-proxy-wollomatic", ALL,
-                        Map.of(DockerEndpoint.LIST_CONTAINERS, "outside -allowfrom"), "set -allowfrom=", null),
+                        // The daemon reaches the port published on 127.0.0.1: the proxy sees the default bridge's gateway.
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "the proxy refuses the daemon's address, " + defaultBridge().gateway()
+                                + " as the proxy sees it, before reading any allowlist: set -allowfrom=" + defaultBridge().gateway() + "/32 (SP_ALLOWFROM)"),
+                        "set -allowfrom=" + defaultBridge().gateway() + "/32", null),
+                new Cell("wollomatic default -allowfrom, reached on its network", t -> {
+                    List<String> flags = new ArrayList<>(t.setup("docker-proxy-wollomatic", ALL).command());
+                    flags.removeIf(f -> f.startsWith("-allowfrom="));
+                    return t.wollomatic(flags).withNetwork(t.network);
+                }, this::onMatrixNetwork, "docker-proxy-wollomatic", ALL,
+                        // The daemon talks to the proxy's address on the matrix network: the proxy sees the daemon's own address there.
+                        Map.of(DockerEndpoint.LIST_CONTAINERS, "set -allowfrom=" + matrixNetworkGateway() + "/32 (SP_ALLOWFROM)"),
+                        "set -allowfrom=" + matrixNetworkGateway() + "/32", null),
                 new Cell("https good (RSA PKCS#8 key)", t -> t.https(t.tls.serverPem()), httpsTarget(tls.clientCert(), tls.clientKey(), tls.ca()),
                         "docker-direct", Set.of(), Map.of(), null, full),
                 new Cell("https good (EC PKCS#1 key)", t -> t.https(t.tls.serverPem()), httpsTarget(tls.ecClientCert(), tls.ecClientKey(), tls.ca()),

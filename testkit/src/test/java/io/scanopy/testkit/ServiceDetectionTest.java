@@ -61,6 +61,7 @@ class ServiceDetectionTest {
     private TestContainer hidden;
     private TestContainer published;
     private TestContainer bashOnly;
+    private TestContainer locked;
 
     private static String page(String title, String extra) {
         return "mkdir -p /www && printf '<html><head><title>" + title + "</title></head><body>" + extra + "</body></html>' > /www/index.html"
@@ -107,6 +108,8 @@ class ServiceDetectionTest {
         hidden = start(new TestContainer().withLabel("scanopy.ignore", "true"));
         bashOnly = start(new TestContainer(TestImages.minimal("scanopy-testkit/bash-only:1", List.of("httpd", "cat", "head", "od", "tr", "mkdir", "printf"), Path.of("/bin/bash")))
                 .withCommand("/bin/bash", "-c", page("Scanopy Test App", "") + httpd + "8081"));
+        // Serves as root; its busybox is not executable for anyone else.
+        locked = start(new TestContainer(TestImages.lockedBusybox()).withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         published = start(new TestContainer().publishedOnLoopback(8081).withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         Thread.sleep(500);
     }
@@ -199,7 +202,11 @@ class ServiceDetectionTest {
         assertEquals("grafana", f.definitionId());
         assertEquals(1.0, f.confidence());
         assertTrue(found.containers().stream().noneMatch(c -> c.id().equals(hidden.getContainerId())));
-        assertTrue(note(found, "hidden", null).isPresent());
+        // Hidden, but named: a container missing from the inventory is never a mystery.
+        String hiddenName = hidden.getContainerName().substring(1);
+        Note hiddenNote = note(found, "hidden", null).orElseThrow(() -> new AssertionError(found.notes().toString()));
+        assertTrue(List.of(hiddenNote.subject().split(",")).contains(hiddenName), hiddenNote.toString());
+        assertTrue(hiddenNote.message().contains("scanopy.ignore=true: ") && hiddenNote.message().contains(hiddenName), hiddenNote.message());
 
         // Same containers, same detector: the cache answers, no exec at all.
         EngineEventLog again = new EngineEventLog();
@@ -209,6 +216,42 @@ class ServiceDetectionTest {
             assertEquals(0, secondExecs.getOrDefault(c.getContainerId(), 0), "cache hit for " + find(found, c).displayName() + " " + found.notes());
         }
         assertEquals(find(found, app).services(), find(second, app).services());
+    }
+
+    @Test
+    void theProbeRunsAsNobodyAndAsTheContainersUserOnlyWhereItCannotOtherwise() throws Exception {
+        DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC());
+        EngineEventLog log = new EngineEventLog();
+        DockerEngine found = discover(engine, TargetSpec.local(Map.of()), options(true, false));
+
+        // busybox: /proc/net/tcp is world-readable and wget needs no privilege, so one exec as 65534:65534 does it all.
+        assertEquals(List.of(DetectionOptions.DEFAULT_EXEC_USER), log.execUsers(app.getContainerId()));
+        DetectedService.Evidence plain = service(find(found, app), "test-app").orElseThrow().evidence().get(0);
+        assertEquals("exec", plain.route());
+        assertFalse(plain.detail().contains("own user"), plain.detail());
+        assertTrue(note(found, "probe-user-fallback", app.getContainerId()).isEmpty(), found.notes().toString());
+
+        // Files only root may run: as 65534:65534 the shell starts but none of the tools it needs, so the probe
+        // says so and runs once more as the container's own user (the engine records an empty user).
+        assertEquals(List.of(DetectionOptions.DEFAULT_EXEC_USER, ""), log.execUsers(locked.getContainerId()));
+        DetectedService.Evidence fallback = service(find(found, locked), "test-app")
+                .orElseThrow(() -> new AssertionError(find(found, locked).services() + " " + found.notes())).evidence().get(0);
+        assertEquals("exec", fallback.route());
+        assertTrue(fallback.detail().contains("probed as the container's own user: as 65534:65534 could not use nc, od, tr"), fallback.detail());
+        assertTrue(note(found, "probe-user-fallback", locked.getContainerId()).orElseThrow().message().contains("could not use nc"));
+
+        // Unchanged containers: the cache answers, no exec in either, the fallback's reason kept with the evidence.
+        EngineEventLog again = new EngineEventLog();
+        DockerEngine second = discover(engine, TargetSpec.local(Map.of()), options(true, false));
+        Map<String, Integer> secondExecs = again.execCreates();
+        assertEquals(0, secondExecs.getOrDefault(locked.getContainerId(), 0));
+        assertEquals(0, secondExecs.getOrDefault(app.getContainerId(), 0));
+        assertEquals(find(found, locked).services(), find(second, locked).services());
+
+        // Asked to, the probe runs as the container's own user from the start: one exec.
+        EngineEventLog own = new EngineEventLog();
+        discover(new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC()), TargetSpec.local(Map.of()), options(true, false).withExecUser(null));
+        assertEquals(List.of(""), own.execUsers(locked.getContainerId()));
     }
 
     @Test

@@ -16,13 +16,16 @@ import io.scanopy.spi.inventory.CapabilityReport.Status;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -62,11 +65,13 @@ public final class CapabilityNegotiator {
      * @param checkExec whether to check the exec endpoints
      * @param executor runs the independent checks at once
      * @param afterHandshake run once the version is chosen, before the other checks
+     * @param context adds what the session knows about the connection to a denial before the
+     *     plugin explains it (called only for denials)
      * @return the report and the handshake answers
      * @throws DockerAccessException when the target cannot be reached at all
      */
-    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec, ExecutorService executor, Runnable afterHandshake)
-            throws DockerAccessException {
+    public static Negotiated negotiate(DockerConnection connection, DockerAccessPlugin plugin, boolean checkExec, ExecutorService executor, Runnable afterHandshake,
+                                       UnaryOperator<Denial> context) throws DockerAccessException {
         Map<DockerEndpoint, EndpointRequirement> declared = new LinkedHashMap<>();
         for (EndpointRequirement requirement : plugin.endpoints()) {
             declared.put(requirement.endpoint(), requirement);
@@ -75,7 +80,7 @@ public final class CapabilityNegotiator {
 
         JsonNode version = null;
         RawResponse versionAnswer = connection.send("GET", DockerEndpoint.VERSION.pathTemplate(), null);
-        Check versionCheck = judge(DockerEndpoint.VERSION, versionAnswer, declared.get(DockerEndpoint.VERSION), plugin);
+        Check versionCheck = judge(DockerEndpoint.VERSION, versionAnswer, declared.get(DockerEndpoint.VERSION), plugin, context, Set.of());
         if (versionCheck.status() == Status.ALLOWED) {
             version = parse(versionAnswer.body());
             ApiVersion chosen = version == null ? null
@@ -83,6 +88,7 @@ public final class CapabilityNegotiator {
             connection.useApiVersion(chosen);
         }
         if (declared.containsKey(DockerEndpoint.VERSION)) {
+            // Its place in the report; judged again, with every answer known, below.
             checks.put(DockerEndpoint.VERSION, versionCheck);
         }
         afterHandshake.run();
@@ -101,13 +107,29 @@ public final class CapabilityNegotiator {
                 }
                 answers.put(endpoint, executor.submit(() -> probe(connection, endpoint)));
             }
-            JsonNode info = null;
+            Map<DockerEndpoint, RawResponse> received = new LinkedHashMap<>();
+            received.put(DockerEndpoint.VERSION, versionAnswer);
             for (Map.Entry<DockerEndpoint, Future<RawResponse>> entry : answers.entrySet()) {
-                RawResponse answer = await(entry.getValue());
-                Check check = judge(entry.getKey(), answer, declared.get(entry.getKey()), plugin);
-                checks.put(entry.getKey(), check);
-                if (entry.getKey() == DockerEndpoint.INFO && check.status() == Status.ALLOWED) {
-                    info = parse(answer.body());
+                received.put(entry.getKey(), await(entry.getValue()));
+            }
+            // Denials are explained once every answer is in: some causes show only in combination
+            // (exec start passing while exec create is refused).
+            Set<DockerEndpoint> allowed = EnumSet.noneOf(DockerEndpoint.class);
+            received.forEach((endpoint, answer) -> {
+                if (reachedDocker(answer)) {
+                    allowed.add(endpoint);
+                }
+            });
+            JsonNode info = null;
+            for (Map.Entry<DockerEndpoint, RawResponse> entry : received.entrySet()) {
+                DockerEndpoint endpoint = entry.getKey();
+                if (endpoint == DockerEndpoint.VERSION && !declared.containsKey(DockerEndpoint.VERSION)) {
+                    continue;
+                }
+                Check check = judge(endpoint, entry.getValue(), declared.get(endpoint), plugin, context, allowed);
+                checks.put(endpoint, check);
+                if (endpoint == DockerEndpoint.INFO && check.status() == Status.ALLOWED) {
+                    info = parse(entry.getValue().body());
                 }
             }
             List<Check> ordered = new ArrayList<>();
@@ -160,20 +182,49 @@ public final class CapabilityNegotiator {
      * @return the check
      */
     public static Check judge(DockerEndpoint endpoint, RawResponse answer, EndpointRequirement requirement, DockerAccessPlugin plugin) {
-        // Proxies match the path without the query string, and so do explanations.
-        String path = answer.path().contains("?") ? answer.path().substring(0, answer.path().indexOf('?')) : answer.path();
-        Denial denial = new Denial(endpoint, answer.method(), path, answer.status(), answer.contentType(), answer.body());
-        boolean refused = answer.status() == 401 || answer.status() == 403 || answer.status() == 405 || answer.status() == 407;
-        boolean reachedDocker = answer.ok() || denial.looksLikeDockerError();
-        if (!refused && reachedDocker) {
+        return judge(endpoint, answer, requirement, plugin, UnaryOperator.identity(), Set.of());
+    }
+
+    /**
+     * Judges one answer, explaining a denial with what the session knows about the connection
+     * and what else is known to get through.
+     *
+     * @param endpoint the endpoint checked
+     * @param answer the answer
+     * @param requirement the plugin's requirement, or null when it did not declare the endpoint
+     * @param plugin the plugin, to recognise and explain a denial
+     * @param context adds the flavour probe's answer and the client address to a denial
+     * @param allowed the other endpoints of the same negotiation that reached Docker
+     * @return the check
+     */
+    public static Check judge(DockerEndpoint endpoint, RawResponse answer, EndpointRequirement requirement, DockerAccessPlugin plugin,
+                              UnaryOperator<Denial> context, Set<DockerEndpoint> allowed) {
+        if (reachedDocker(answer)) {
             return new Check(endpoint, endpoint.capability(), Status.ALLOWED, null, null, null, null, null);
         }
+        Denial denial = context.apply(denial(endpoint, answer));
+        boolean refused = refused(answer);
         String deniedBy = plugin.recognises(denial) ? "proxy"
                 : denial.looksLikeDockerError() ? "docker"
                 : refused ? "proxy" : "unknown";
-        String remediation = plugin.explainDenial(denial).orElseGet(() -> genericRemediation(denial, deniedBy));
+        String remediation = plugin.explainDenial(denial, Set.copyOf(allowed)).orElseGet(() -> genericRemediation(denial, deniedBy));
         Fallback fallback = requirement == null ? Fallback.OMIT : requirement.fallback();
         return new Check(endpoint, endpoint.capability(), Status.DENIED, answer.status(), deniedBy, excerpt(answer.body()), fallback, remediation);
+    }
+
+    private static Denial denial(DockerEndpoint endpoint, RawResponse answer) {
+        // Proxies match the path without the query string, and so do explanations.
+        String path = answer.path().contains("?") ? answer.path().substring(0, answer.path().indexOf('?')) : answer.path();
+        return new Denial(endpoint, answer.method(), path, answer.status(), answer.contentType(), answer.body());
+    }
+
+    private static boolean refused(RawResponse answer) {
+        return answer.status() == 401 || answer.status() == 403 || answer.status() == 405 || answer.status() == 407;
+    }
+
+    /** Allowed: a success, or Docker's own JSON error (such as 404 for the probe id), and no refusal status. */
+    private static boolean reachedDocker(RawResponse answer) {
+        return !refused(answer) && (answer.ok() || denial(null, answer).looksLikeDockerError());
     }
 
     private static String genericRemediation(Denial denial, String deniedBy) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.TlsFiles;
+import io.scanopy.spi.Transports;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -107,20 +108,24 @@ public final class SettingsResolver {
     }
 
     private static URI parseUrl(String text, String setting) throws ConfigurationException {
+        // Every message shows the URL without user information: it may hold a password.
+        String shown = Transports.withoutUserInfo(text.strip());
+        if (text.contains("@")) {
+            // Any '@': a password with a '/' or a space leaves the parser no user information to find.
+            // No socket proxy takes credentials in the URL; it would be ignored and logged.
+            throw new ConfigurationException(setting + " has a user name or password in its URL (" + shown
+                    + "): socket proxies take none — remove it; for HTTPS use the client certificate settings");
+        }
         try {
             URI url = new URI(text.strip());
             // "docker-proxy:2375" parses as scheme "docker-proxy": a URL needs "//".
             if (url.getScheme() == null || url.isOpaque()) {
-                throw new ConfigurationException(setting + "=" + text + " has no scheme — write it as http://HOST:PORT or https://HOST:PORT");
-            }
-            if (url.getRawUserInfo() != null) {
-                // Never echoed: it may hold a password. No socket proxy takes credentials in the URL; it would be ignored and logged.
-                throw new ConfigurationException(setting + " has a user name or password in its URL (" + url.getScheme() + "://…@" + url.getHost()
-                        + (url.getPort() < 0 ? "" : ":" + url.getPort()) + "): socket proxies take none — remove it; for HTTPS use the client certificate settings");
+                throw new ConfigurationException(setting + "=" + shown + " has no scheme — write it as http://HOST:PORT or https://HOST:PORT");
             }
             return url;
         } catch (URISyntaxException e) {
-            throw new ConfigurationException(setting + "=" + text + " is not a valid URL (" + e.getReason() + ") — write it as http://HOST:PORT or https://HOST:PORT");
+            // getReason(), unlike getMessage(), does not quote the input.
+            throw new ConfigurationException(setting + "=" + shown + " is not a valid URL (" + e.getReason() + ") — write it as http://HOST:PORT or https://HOST:PORT");
         }
     }
 

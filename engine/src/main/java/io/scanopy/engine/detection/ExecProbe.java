@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
  * or spill into another; answers are capped at 64 KiB, requests at 2 s, the exec at its timeout,
  * and the whole output at {@link #MAX_OUTPUT} bytes. Without a shell a second exec reads the
  * proc files with {@code cat}, so listening ports are still known.
+ *
+ * <p>The probe runs as an unprivileged user ({@code --exec-user}, 65534:65534 by default): the
+ * proc files are world-readable and an HTTP client needs no privilege. Where that user cannot
+ * run it — the exec cannot start, or the script finds a proc file unreadable or the client,
+ * {@code od} or {@code tr} not executable (the shell answers 126) — it runs once more as the
+ * container's own user, and the result says why: at most three execs in all.
  */
 public final class ExecProbe {
     /** Output read from one exec at most; the rest is dropped. */
@@ -35,7 +41,9 @@ public final class ExecProbe {
             set -f
             M="$1"; shift
             ports=""
+            denied=""
             for f in /proc/net/tcp /proc/net/tcp6; do
+              [ -e "$f" ] && ! [ -r "$f" ] && denied="$denied $f"
               [ -r "$f" ] || continue
               while read -r sl local rem st rest; do
                 [ "$st" = "0A" ] || continue
@@ -53,6 +61,16 @@ public final class ExecProbe {
             elif command -v bash >/dev/null 2>&1; then client=bash
             fi
             echo "$M CLIENT $client"
+            # As an unprivileged user a tool can be present but not executable (files not
+            # world-readable): the shell answers 126. Said, so the daemon can run the probe as the
+            # container's own user instead.
+            if [ "$client" != none ]; then
+              for t in "$client" od tr; do
+                "$t" --help >/dev/null 2>&1 </dev/null
+                [ $? = 126 ] && denied="$denied $t"
+              done
+            fi
+            [ -n "$denied" ] && echo "$M DENIED$denied"
             [ "$client" = none ] && { echo "$M DONE"; exit 0; }
             # busybox nc's -w bounds only the connect: timeout(1), where present, bounds each request.
             T=""
@@ -95,44 +113,77 @@ public final class ExecProbe {
     }
 
     /**
-     * Probes a container.
+     * Probes a container as the given user; where the probe cannot run as that user (the exec
+     * cannot start, or a file it needs is not readable or executable for it), once more as the
+     * container's own user, and the result says why.
      *
      * @param docker the engine
      * @param containerId the container
      * @param probes what to ask for ({@link Catalogue#execProbes()}), each matching {@link Catalogue#PROBE_SPEC}
      * @param timeout how long one exec may run
+     * @param user who to run as ({@link DetectionOptions#execUser()}), or null for the container's own user
      * @return what was found
      */
-    public static ProbeResult probe(DockerConnection docker, String containerId, List<String> probes, Duration timeout) {
+    public static ProbeResult probe(DockerConnection docker, String containerId, List<String> probes, Duration timeout, String user) {
         for (String probe : probes) {
             if (!Catalogue.PROBE_SPEC.matcher(probe).matches()) {
                 throw new IllegalArgumentException("unsafe probe: " + probe);
             }
         }
+        Attempt first = attempt(docker, containerId, probes, timeout, user);
+        if (user == null || first.deniedAsUser() == null) {
+            return first.result();
+        }
+        // Without a shell the script cannot run as anyone: straight to cat as the container's user.
+        Attempt own = first.noShell() ? withoutShell(docker, containerId, null, timeout) : attempt(docker, containerId, probes, timeout, null);
+        return own.result().withUserFallback("as " + user + " " + first.deniedAsUser(), first.execs() + own.execs());
+    }
+
+    /**
+     * One run of the probe as one user.
+     *
+     * @param result what it found
+     * @param deniedAsUser what that user was denied, or null when nothing
+     * @param noShell true when the container has no shell (the ports were read with cat)
+     * @param execs execs this run created
+     */
+    private record Attempt(ProbeResult result, String deniedAsUser, boolean noShell, int execs) {
+        Attempt(ProbeResult result, String deniedAsUser) {
+            this(result, deniedAsUser, false, result.execs());
+        }
+    }
+
+    private static Attempt attempt(DockerConnection docker, String containerId, List<String> probes, Duration timeout, String user) {
         String marker = "scanopy-" + HexFormat.of().formatHex(randomBytes());
         List<String> command = new ArrayList<>(List.of("sh", "-c", SCRIPT, "scanopy-probe", marker));
         command.addAll(probes);
-        ExecOutput first = docker.exec(containerId, command, timeout, MAX_OUTPUT);
+        ExecOutput first = docker.exec(containerId, command, user, timeout, MAX_OUTPUT);
         if (first.failure() != null && first.output().length == 0) {
-            return ProbeResult.notRun("exec failed: " + first.failure());
+            return new Attempt(ProbeResult.notRun("exec failed: " + first.failure()), permissionDenied(first.failure()) ? "the exec could not start (permission denied)" : null);
         }
         String text = first.text();
         if (!text.contains(marker + " PORTS")) {
+            if (permissionDenied(text)) {
+                return new Attempt(ProbeResult.unavailable("the probe could not start: permission denied", 1), "the shell could not start (permission denied)");
+            }
             // The exit code only tells why a probe printed nothing (no shell: 126/127); a probe
             // that answered needs no extra round trip.
             Long exitCode = first.timedOut() || first.execId() == null ? null : docker.execExitCode(first.execId()).orElse(null);
             if (exitCode != null && (exitCode == 126 || exitCode == 127) || text.contains("executable file not found")) {
-                return withoutShell(docker, containerId, timeout);
+                Attempt cat = withoutShell(docker, containerId, user, timeout);
+                return new Attempt(cat.result(), cat.deniedAsUser(), true, 1 + cat.execs());
             }
-            return ProbeResult.unavailable(first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s" : "the probe produced no result", 1);
+            return new Attempt(ProbeResult.unavailable(first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s" : "the probe produced no result", 1), null);
         }
-        return parse(text, marker, 1, first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s; answers so far are kept"
-                : first.truncated() ? "output over " + MAX_OUTPUT + " bytes was dropped" : null);
+        List<String> denied = denied(text, marker);
+        return new Attempt(parse(text, marker, 1, first.timedOut() ? "the probe timed out after " + timeout.toSeconds() + " s; answers so far are kept"
+                : first.truncated() ? "output over " + MAX_OUTPUT + " bytes was dropped" : null),
+                denied.isEmpty() ? null : "could not use " + String.join(", ", denied) + " (not readable or not executable for that user)");
     }
 
     /** No shell: {@code cat} the proc files, so at least the listening ports are known. */
-    private static ProbeResult withoutShell(DockerConnection docker, String containerId, Duration timeout) {
-        ExecOutput cat = docker.exec(containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), timeout, MAX_OUTPUT);
+    private static Attempt withoutShell(DockerConnection docker, String containerId, String user, Duration timeout) {
+        ExecOutput cat = docker.exec(containerId, List.of("cat", "/proc/net/tcp", "/proc/net/tcp6"), user, timeout, MAX_OUTPUT);
         Set<Integer> ports = new TreeSet<>();
         for (String line : cat.text().split("\n")) {
             String[] f = line.strip().split("\\s+");
@@ -144,10 +195,30 @@ public final class ExecProbe {
                 }
             }
         }
+        String denied = permissionDenied(cat.text()) || cat.failure() != null && permissionDenied(cat.failure())
+                ? "cat could not read /proc/net/tcp (permission denied)" : null;
+        // The result counts the shell's exec before it too; this run itself is the one cat.
         if (ports.isEmpty() && !cat.text().contains("local_address")) {
-            return ProbeResult.unavailable("no shell and no cat in the container", 2);
+            return new Attempt(ProbeResult.unavailable("no shell and no cat in the container", 2), denied, true, 1);
         }
-        return new ProbeResult(2, ports, List.of(), null, "no shell in the container: listening ports read with cat, no HTTP probing");
+        return new Attempt(new ProbeResult(2, ports, List.of(), null, "no shell in the container: listening ports read with cat, no HTTP probing"), denied, true, 1);
+    }
+
+    private static boolean permissionDenied(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).contains("permission denied");
+    }
+
+    /** What the DENIED frame may name: the script's own files and tools, nothing else from the container. */
+    private static final Set<String> DENIABLE = Set.of("/proc/net/tcp", "/proc/net/tcp6", "curl", "nc", "python3", "wget", "bash", "od", "tr");
+
+    /** The files and tools the probe's DENIED frame names; empty when there is none. */
+    static List<String> denied(String text, String marker) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(marker + " DENIED ")) {
+                return java.util.Arrays.stream(line.substring((marker + " DENIED ").length()).strip().split(" +")).filter(DENIABLE::contains).distinct().toList();
+            }
+        }
+        return List.of();
     }
 
     static ProbeResult parse(String text, String marker, int execs, String limitation) {

@@ -12,8 +12,10 @@ import java.util.Set;
  * @param client the HTTP client the container had ({@code curl}, {@code wget}, {@code python3}, {@code nc}, {@code none}), or null
  * @param limitation why probing was partial or impossible (no shell, no client, exec failed, timed out), or null
  * @param notRun true when the probe could not run at all (exec not created or started): worth another try
+ * @param userFallback why the probe ran as the container's own user instead of the configured one, or null when it did not
  */
-public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation, boolean notRun) {
+public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation, boolean notRun,
+        String userFallback) {
 
     /** Copies the collections. */
     public ProbeResult {
@@ -21,11 +23,6 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
         answers = List.copyOf(answers);
     }
 
-    /**
-     * @param reason why nothing could be probed
-     * @param execs execs spent
-     * @return a result with nothing found
-     */
     /**
      * A probe that ran and found what it could.
      *
@@ -36,15 +33,24 @@ public record ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswe
      * @param limitation what limited it, or null
      */
     public ProbeResult(int execs, Set<Integer> listeningPorts, List<HttpAnswer> answers, String client, String limitation) {
-        this(execs, listeningPorts, answers, client, limitation, false);
+        this(execs, listeningPorts, answers, client, limitation, false, null);
+    }
+
+    /**
+     * @param why why the probe ran as the container's own user rather than the configured one
+     * @param spent exec instances created for this container in all, both users' included
+     * @return this result, saying so and counting every exec
+     */
+    ProbeResult withUserFallback(String why, int spent) {
+        return new ProbeResult(spent, listeningPorts, answers, client, limitation, notRun, why);
     }
 
     static ProbeResult unavailable(String reason, int execs) {
-        return new ProbeResult(execs, null, List.of(), null, reason, false);
+        return new ProbeResult(execs, null, List.of(), null, reason, false, null);
     }
 
     /** The probe could not run at all (the exec was not created or started): worth another try later. */
     static ProbeResult notRun(String reason) {
-        return new ProbeResult(1, null, List.of(), null, reason, true);
+        return new ProbeResult(1, null, List.of(), null, reason, true, null);
     }
 }

@@ -136,11 +136,11 @@ public final class ServiceDetector implements AutoCloseable {
         Map<String, CompletableFuture<ProbeResult>> probes = new LinkedHashMap<>();
         Queue<Container> toProbe = new ConcurrentLinkedQueue<>();
         List<Container> visible = new ArrayList<>();
-        int hidden = 0;
+        List<Container> hidden = new ArrayList<>();
         int execs = 0;
         for (Container c : containers) {
             if (ServiceMatcher.ignored(c)) {
-                hidden++;
+                hidden.add(c);
                 continue;
             }
             visible.add(c);
@@ -170,7 +170,7 @@ public final class ServiceDetector implements AutoCloseable {
                 while (!abandoned.get() && (next = toProbe.poll()) != null) {
                     CompletableFuture<ProbeResult> future = probes.get(next.id());
                     try {
-                        future.complete(ExecProbe.probe(connection, next.id(), execProbes, options.execTimeout()));
+                        future.complete(ExecProbe.probe(connection, next.id(), execProbes, options.execTimeout(), options.execUser()));
                     } catch (RuntimeException e) {
                         future.completeExceptionally(e);
                     }
@@ -207,6 +207,11 @@ public final class ServiceDetector implements AutoCloseable {
                         unsettledIds.add(c.id());
                     }
                     found = matcher.match(c, result.listeningPorts(), result.answers(), "exec");
+                    if (result.userFallback() != null) {
+                        found = withUserFallback(found, result.userFallback());
+                        notes.add(new Note(Note.Level.INFO, "probe-user-fallback", c.id(), c.displayName() + ": probed as the container's own user: "
+                                + result.userFallback()));
+                    }
                     if (result.limitation() != null) {
                         notes.add(new Note(Note.Level.INFO, "probe-limited", c.id(), c.displayName() + ": " + result.limitation()
                                 + "; detected from what the probe and the Docker API show"));
@@ -229,15 +234,21 @@ public final class ServiceDetector implements AutoCloseable {
             // Past the deadline nobody waits: workers take no new container, and a probe in flight ends by its own timeout.
             abandoned.set(true);
         }
-        if (hidden > 0) {
-            notes.add(new Note(Note.Level.INFO, "hidden", null, hidden + " container(s) hidden by the label " + ServiceMatcher.IGNORE_LABEL + "=true"));
-        }
+        ServiceMatcher.hiddenNote(hidden).ifPresent(notes::add);
         execsTotal.addAndGet(execs);
         List<Container> result = new ArrayList<>();
         for (Container c : visible) {
             result.add(c.withServices(Objects.requireNonNullElse(services.get(c.id()), List.of())));
         }
         return new Outcome(result, notes, execs, Set.copyOf(unsettledIds));
+    }
+
+    /** Exec evidence says when the probe could not run as the configured user, and why: it is kept with the services, in the cache too. */
+    private static List<DetectedService> withUserFallback(List<DetectedService> services, String why) {
+        return services.stream().map(s -> new DetectedService(s.definitionId(), s.name(), s.confidence(), s.evidence().stream()
+                .map(e -> !e.route().equals("exec") ? e : new DetectedService.Evidence(e.route(), e.rule(), e.port(), e.endpoint(), e.httpStatus(),
+                        e.detail() + "; probed as the container's own user: " + why))
+                .toList())).toList();
     }
 
     /** Stops the probe workers; probes in flight are abandoned (each ends by its own timeout inside the container). */

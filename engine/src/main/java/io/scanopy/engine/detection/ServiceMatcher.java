@@ -2,6 +2,7 @@ package io.scanopy.engine.detection;
 
 import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DetectedService;
+import io.scanopy.spi.inventory.Note;
 import io.scanopy.spi.inventory.DetectedService.Evidence;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +38,22 @@ public final class ServiceMatcher {
      */
     public static boolean ignored(Container container) {
         return "true".equalsIgnoreCase(container.labels().getOrDefault(IGNORE_LABEL, "").strip());
+    }
+
+    /**
+     * The note that says which containers the {@code scanopy.ignore} label hid, by name, so a
+     * container missing from the inventory is never a mystery.
+     *
+     * @param hidden the hidden containers
+     * @return the note, or empty when none was hidden
+     */
+    public static Optional<Note> hiddenNote(List<Container> hidden) {
+        if (hidden.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> names = hidden.stream().map(Container::displayName).sorted().toList();
+        return Optional.of(new Note(Note.Level.INFO, "hidden", String.join(",", names),
+                names.size() + " container(s) hidden by the label " + IGNORE_LABEL + "=true: " + String.join(", ", names)));
     }
 
     /**

@@ -222,10 +222,30 @@ public final class DockerConnection implements AutoCloseable {
      * @return what the command printed, and whether it finished in time
      */
     public ExecOutput exec(String containerId, List<String> command, Duration timeout, int maxOutput) {
+        return exec(containerId, command, null, timeout, maxOutput);
+    }
+
+    /**
+     * Runs one command in a container as the given user (no stdin, no TTY) and collects its
+     * output, bounded. The command and the user are fixed by the caller: nothing from the
+     * container may be put in them.
+     *
+     * @param containerId the container
+     * @param command the command and its arguments
+     * @param user {@code UID[:GID]} or a name, as {@code docker exec --user} takes it; null for the user the container runs as
+     * @param timeout how long to wait for it
+     * @param maxOutput bytes kept at most; the rest is dropped and {@link ExecOutput#truncated()} says so
+     * @return what the command printed, and whether it finished in time
+     */
+    public ExecOutput exec(String containerId, List<String> command, String user, Duration timeout, int maxOutput) {
         String execId;
         try {
-            execId = api.execCreateCmd(containerId).withCmd(command.toArray(new String[0]))
-                    .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false).exec().getId();
+            var create = api.execCreateCmd(containerId).withCmd(command.toArray(new String[0]))
+                    .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false);
+            if (user != null) {
+                create.withUser(user);
+            }
+            execId = create.exec().getId();
         } catch (RuntimeException e) {
             return ExecOutput.failed(String.valueOf(e.getMessage()).strip());
         }

@@ -597,8 +597,11 @@ final class TargetWatcher implements Runnable {
         }
         List<Container> visible = new ArrayList<>();
         List<Container> toDetect = new ArrayList<>();
+        List<Container> hidden = new ArrayList<>();
         for (Container c : containers) {
-            if (!ServiceMatcher.ignored(c)) {
+            if (ServiceMatcher.ignored(c)) {
+                hidden.add(c);
+            } else {
                 Container withServices = withKnownServices(c);
                 visible.add(withServices);
                 if (needsDetection(withServices)) {
@@ -611,6 +614,8 @@ final class TargetWatcher implements Runnable {
         known.keySet().stream().filter(id -> !stillThere.contains(id)).forEach(this::forgetStarts);
         derivedNetworks = !report.allows(DockerEndpoint.LIST_NETWORKS);
         List<Network> networks = session.networks(report, visible, notes);
+        // Named at each resync; one started with the label between resyncs is hidden without a note until the next.
+        ServiceMatcher.hiddenNote(hidden).ifPresent(notes::add);
         inventory.replaceAll(label, session.describeEngine(visible, networks, notes));
         metrics.resync(label, kind.name().toLowerCase(java.util.Locale.ROOT));
         lastConfirmed = clock.instant();

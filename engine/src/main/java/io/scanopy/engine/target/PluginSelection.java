@@ -22,14 +22,19 @@ import java.util.Optional;
  * Which plugin serves a target, decided once per session in two explicit steps. First every
  * loaded plugin is asked how well it matches the target ({@link DockerAccessPlugin#matchScore});
  * the best one builds the transport. Then, when other plugins would reach the same address the
- * same way, what answers there decides: the engine asks for a path no proxy allows and Docker
- * does not serve ({@value #PROBE_PATH}) — Tecnativa answers its HTML 403, wollomatic its
- * plain-text 403/405, Docker a JSON 404 — and the plugin that recognises the answer serves the
- * target. The reasons are kept for {@code doctor}.
+ * same way, what answers there decides: the engine sends {@code DELETE} to a path no proxy
+ * allows and Docker does not serve ({@value #PROBE_PATH}) — Tecnativa answers its HTML 403,
+ * wollomatic its plain-text 403 (client address refused) or 405 (address admitted, no DELETE
+ * allowlist), Docker a JSON 404 — and the plugin that recognises the answer serves the target.
+ * A method no discovery setup admits makes the answer say as much as it can: wollomatic checks
+ * the address before the method. The answer and the reasons are kept, for explanations and for
+ * {@code doctor}.
  */
 public final class PluginSelection {
+    /** The method of the flavour probe. */
+    public static final String PROBE_METHOD = Denial.FLAVOR_PROBE_METHOD;
     /** The path of the flavour probe. */
-    public static final String PROBE_PATH = "/scanopy-flavor-probe";
+    public static final String PROBE_PATH = Denial.FLAVOR_PROBE_PATH;
 
     private PluginSelection() {
     }
@@ -49,8 +54,9 @@ public final class PluginSelection {
      *
      * @param plugin the plugin serving the target
      * @param reasons how it was chosen, one line each, for {@code doctor}
+     * @param probe the flavour probe's answer, or null when none was sent
      */
-    public record Selected(LoadedPlugin plugin, List<String> reasons) {
+    public record Selected(LoadedPlugin plugin, List<String> reasons, Denial probe) {
         /** Copies the list. */
         public Selected {
             reasons = List.copyOf(reasons);
@@ -104,7 +110,7 @@ public final class PluginSelection {
         LoadedPlugin chosen = byScore.plugin();
         if (target.flavor() != null) {
             reasons.add("forced by the flavour setting (" + target.flavor() + ")");
-            return new Selected(chosen, reasons);
+            return new Selected(chosen, reasons, null);
         }
         Map<LoadedPlugin, Integer> scores = byScore.scores();
         reasons.add("best match for " + target.label() + ": " + chosen.id() + " (score " + scores.get(chosen) + ")");
@@ -116,21 +122,33 @@ public final class PluginSelection {
         }
         if (candidates.size() < 2) {
             reasons.add("no other plugin reaches " + byScore.transport().describe() + " this way: no flavour probe sent");
-            return new Selected(chosen, reasons);
+            return new Selected(chosen, reasons, null);
         }
-        RawResponse answer = connection.send("GET", PROBE_PATH, null);
-        Denial denial = new Denial(null, "GET", PROBE_PATH, answer.status(), answer.contentType(), answer.body());
-        String seen = "GET " + PROBE_PATH + " answered HTTP " + answer.status() + (answer.contentType().isEmpty() ? "" : " " + answer.contentType());
+        Denial denial = probe(connection);
+        String seen = PROBE_METHOD + " " + PROBE_PATH + " answered HTTP " + denial.status() + (denial.contentType().isEmpty() ? "" : " " + denial.contentType());
         LoadedPlugin recognised = candidates.stream()
                 .filter(p -> p.plugin().recognises(denial))
                 .max(Comparator.<LoadedPlugin>comparingInt(scores::get).thenComparing(LoadedPlugin::id, Comparator.reverseOrder()))
                 .orElse(null);
         if (recognised == null) {
             reasons.add(seen + ", which no plugin recognises as its proxy's refusal: " + chosen.id() + " stays");
-            return new Selected(chosen, reasons);
+            return new Selected(chosen, reasons, denial);
         }
         reasons.add(seen + ", recognised by " + recognised.id());
-        return new Selected(recognised, reasons);
+        return new Selected(recognised, reasons, denial);
+    }
+
+    /**
+     * Sends the flavour probe. Nothing can be changed by it: no proxy admits it and Docker has
+     * no route there.
+     *
+     * @param connection the connection to the target
+     * @return the answer, as a denial without endpoint
+     * @throws DockerAccessException when the target cannot be reached
+     */
+    static Denial probe(DockerConnection connection) throws DockerAccessException {
+        RawResponse answer = connection.send(PROBE_METHOD, PROBE_PATH, null);
+        return new Denial(null, PROBE_METHOD, PROBE_PATH, answer.status(), answer.contentType(), answer.body());
     }
 
     private static boolean sameTransport(LoadedPlugin plugin, TargetSpec target, Transport transport) {

@@ -12,6 +12,7 @@ import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.engine.docker.DockerConnection;
 import io.scanopy.engine.plugin.LoadedPlugin;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.spi.Denial;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.inventory.CapabilityReport;
@@ -52,6 +53,8 @@ public final class TargetSession implements AutoCloseable {
     private final DockerConnection docker;
     private final ExecutorService executor;
     private volatile Negotiated negotiated;
+    /** Whether the selection's flavour probe answer still describes the proxy (until the first negotiation). */
+    private boolean selectionProbeCurrent = true;
 
     private TargetSession(TargetSpec target, PluginSelection.Selected selected, DockerConnection docker) {
         this.target = target;
@@ -160,9 +163,48 @@ public final class TargetSession implements AutoCloseable {
     }
 
     private Negotiated negotiate(boolean checkExec, Runnable afterHandshake) throws DockerAccessException {
-        Negotiated result = CapabilityNegotiator.negotiate(docker, plugin().plugin(), checkExec, executor, afterHandshake);
+        // A later negotiation (after a reconnect) may meet a proxy set up differently: learn the connection anew.
+        Denial known;
+        synchronized (this) {
+            known = selectionProbeCurrent ? selected.probe() : null;
+            selectionProbeCurrent = false;
+        }
+        Negotiated result = CapabilityNegotiator.negotiate(docker, plugin().plugin(), checkExec, executor, afterHandshake, new ConnectionFacts(known)::addTo);
         negotiated = result;
         return result;
+    }
+
+    /**
+     * What one negotiation's denials are explained with: the flavour probe's answer (sent on the
+     * first denial when selection did not send it, as with a forced flavour) and the address the
+     * proxy sees this client at, each learnt at most once.
+     */
+    private final class ConnectionFacts {
+        private Denial probe;
+        private boolean probed;
+        private Optional<String> clientAddress;
+
+        ConnectionFacts(Denial probe) {
+            this.probe = probe;
+            this.probed = probe != null;
+        }
+
+        synchronized Denial addTo(Denial denial) {
+            if (!probed) {
+                probed = true;
+                if (docker.transport() instanceof io.scanopy.spi.Transport.Tcp) {
+                    try {
+                        probe = PluginSelection.probe(docker);
+                    } catch (DockerAccessException e) {
+                        log.debug("The flavour probe failed on {}: {}", target.label(), e.getMessage());
+                    }
+                }
+            }
+            if (clientAddress == null) {
+                clientAddress = ClientAddress.seenBy(docker.transport());
+            }
+            return denial.withConnection(probe, clientAddress.orElse(null));
+        }
     }
 
     /**

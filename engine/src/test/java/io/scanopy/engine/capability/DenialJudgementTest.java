@@ -75,4 +75,71 @@ class DenialJudgementTest {
             assertTrue(check.remediation().contains("/v1.41/networks"), check.remediation());
         }
     }
+
+    /** A plugin built for SPI 1.1: it explains from the denial alone. */
+    private static final DockerAccessPlugin SPI_1_1 = new DockerAccessPlugin() {
+        @Override
+        public String id() {
+            return "old-test";
+        }
+
+        @Override
+        public String description() {
+            return "test";
+        }
+
+        @Override
+        public int matchScore(TargetSpec target) {
+            return 1;
+        }
+
+        @Override
+        public Transport transport(TargetSpec target) {
+            return new Transport.UnixSocket(Path.of("/dev/null"));
+        }
+
+        @Override
+        public java.util.Optional<String> explainDenial(io.scanopy.spi.Denial denial) {
+            return java.util.Optional.of("old explanation of " + denial.path());
+        }
+    };
+
+    @org.junit.jupiter.api.Test
+    void theEngineHandsTheAllowedEndpointsToTheExplanationAndOldPluginsStillExplain() {
+        RawResponse refused = new RawResponse("POST", "/v1.41/containers/x/exec", 403, "text/html", "<html>no</html>");
+        EndpointRequirement requirement = EndpointRequirement.standard().stream().filter(r -> r.endpoint() == DockerEndpoint.EXEC_CREATE).findFirst().orElseThrow();
+        java.util.Set<DockerEndpoint> allowed = java.util.EnumSet.of(DockerEndpoint.EXEC_START, DockerEndpoint.LIST_CONTAINERS);
+        java.util.List<java.util.Set<DockerEndpoint>> seen = new java.util.ArrayList<>();
+        DockerAccessPlugin spi12 = new DockerAccessPlugin() {
+            @Override
+            public String id() {
+                return "new-test";
+            }
+
+            @Override
+            public String description() {
+                return "test";
+            }
+
+            @Override
+            public int matchScore(TargetSpec target) {
+                return 1;
+            }
+
+            @Override
+            public Transport transport(TargetSpec target) {
+                return new Transport.UnixSocket(Path.of("/dev/null"));
+            }
+
+            @Override
+            public java.util.Optional<String> explainDenial(io.scanopy.spi.Denial denial, java.util.Set<DockerEndpoint> known) {
+                seen.add(known);
+                return java.util.Optional.of("new explanation");
+            }
+        };
+        assertEquals("new explanation", CapabilityNegotiator.judge(DockerEndpoint.EXEC_CREATE, refused, requirement, spi12, d -> d, allowed).remediation());
+        assertEquals(java.util.List.of(allowed), seen);
+        assertEquals("old explanation of /v1.41/containers/x/exec",
+                CapabilityNegotiator.judge(DockerEndpoint.EXEC_CREATE, refused, requirement, SPI_1_1, d -> d, allowed).remediation());
+    }
 }

@@ -133,5 +133,7 @@ class SettingsResolverTest {
     @Test
     void aTargetLabelNeverCarriesAPassword() {
         assertEquals("http://docker-proxy:2375", new io.scanopy.spi.TargetSpec(java.net.URI.create("http://admin:hunter2@docker-proxy:2375"), null, null, Map.of()).label());
+        // A raw '@' in the password leaves Java's parser no user information, only an authority: still not shown.
+        assertEquals("http://docker-proxy:2375", new io.scanopy.spi.TargetSpec(java.net.URI.create("http://admin:hun@ter2@docker-proxy:2375"), null, null, Map.of()).label());
     }
 }

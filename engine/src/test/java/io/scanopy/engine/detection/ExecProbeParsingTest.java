@@ -58,4 +58,13 @@ class ExecProbeParsingTest {
         assertEquals("Caddy", a.headers().get("server"));
         assertEquals("x", a.title().orElseThrow());
     }
+
+    @Test
+    void theDeniedFrameNamesOnlyTheProbesOwnFilesAndTools() {
+        String out = M + " PORTS 80\n" + M + " CLIENT nc\n" + M + " DENIED /proc/net/tcp nc od tr $(reboot) nc\n"
+                + "scanopy-ffffffffffffffffffffffff DENIED curl\n" + M + " DONE\n";
+        // A word from anywhere else (the container) never reaches the evidence; a forged marker's frame is not read.
+        assertEquals(List.of("/proc/net/tcp", "nc", "od", "tr"), ExecProbe.denied(out, M));
+        assertEquals(List.of(), ExecProbe.denied(M + " PORTS 80\n" + M + " DONE\n", M));
+    }
 }

@@ -28,6 +28,10 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
     private final String scheme;
     private final List<Bind> binds = new ArrayList<>();
     private Integer hostPort;
+    /** The user the container runs as; null keeps the image's own. */
+    private String user;
+    private boolean readOnlyRoot;
+    private final Map<String, String> tmpfs = new java.util.LinkedHashMap<>();
 
     /**
      * @param image the proxy image
@@ -51,11 +55,84 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
             // image, which cannot be pulled here (minutes of waiting).
             HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
             cmd.withHostConfig(hostConfig.withBinds(binds));
+            if (readOnlyRoot) {
+                hostConfig.withReadonlyRootfs(true).withTmpFs(tmpfs);
+            }
         });
-        if (image.upstream() && image.name().startsWith("wollomatic/")) {
-            // Upstream runs as 65534 (FROM scratch): it needs the socket's group.
-            withCreateContainerCmdModifier(cmd -> cmd.withUser("65534:" + EngineUnderTest.socketGroup()));
+        if (image.name().startsWith(ProxyImages.WOLLOMATIC_UPSTREAM) || image.name().startsWith(ProxyImages.WOLLOMATIC_REPLICA)) {
+            // Upstream and replica run as 65534 (the image's USER): they need the socket's group.
+            user = "65534:" + socketGroup();
         }
+        withCreateContainerCmdModifier(cmd -> {
+            if (user != null) {
+                cmd.withUser(user);
+            }
+        });
+    }
+
+    /**
+     * Runs the container as another user than the default ({@code 65534:<socket group>} for
+     * wollomatic, else the image's own).
+     *
+     * @param userAndGroup {@code uid:gid}, as compose's {@code user:} or {@code docker run --user}
+     * @return this
+     */
+    public ProxyContainer asUser(String userAndGroup) {
+        this.user = userAndGroup;
+        return this;
+    }
+
+    /**
+     * The exit of a proxy that stops by itself at start-up.
+     *
+     * @param status its exit status
+     * @param output what it wrote (stdout and stderr)
+     */
+    public record Exit(long status, String output) {
+    }
+
+    /**
+     * Starts a proxy expected to refuse to run (a misconfiguration) and waits, bounded, for it
+     * to exit.
+     *
+     * @param timeout how long it may take
+     * @return its exit status and output
+     * @throws AssertionError when it is still running after the timeout
+     */
+    public Exit startExpectingExit(java.time.Duration timeout) {
+        withStartupCheckStrategy(new org.testcontainers.containers.startupcheck.StartupCheckStrategy() {
+            @Override
+            public StartupStatus checkStartupState(com.github.dockerjava.api.DockerClient client, String containerId) {
+                return StartupStatus.SUCCESSFUL;
+            }
+        });
+        waitingFor(new org.testcontainers.containers.wait.strategy.AbstractWaitStrategy() {
+            @Override
+            protected void waitUntilReady() {
+            }
+        });
+        super.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var state = getDockerClient().inspectContainerCmd(getContainerId()).exec().getState();
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                return new Exit(state.getExitCodeLong(), getLogs());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("the proxy still runs after " + timeout + "; logs:\n" + getLogs());
+    }
+
+    /**
+     * @return the group id of the engine under test's socket, as {@code stat -c %g SOCKET} prints it
+     */
+    public static String socketGroup() {
+        return String.valueOf(EngineUnderTest.socketGroup());
     }
 
     /**
@@ -67,6 +144,19 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
      */
     public ProxyContainer readOnlyBind(String hostPath, String containerPath) {
         binds.add(new Bind(hostPath, new Volume(containerPath), AccessMode.ro));
+        return this;
+    }
+
+    /**
+     * Runs with a read-only root file system and the given tmpfs mounts, as a setup's
+     * {@code read_only: true} and {@code tmpfs:} ask.
+     *
+     * @param mounts the writable tmpfs mount points, for example {@code /run}
+     * @return this
+     */
+    public ProxyContainer readOnlyRoot(List<String> mounts) {
+        this.readOnlyRoot = true;
+        mounts.forEach(m -> tmpfs.put(m, ""));
         return this;
     }
 

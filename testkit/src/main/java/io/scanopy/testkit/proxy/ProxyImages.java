@@ -24,6 +24,12 @@ public final class ProxyImages {
     public static final String WOLLOMATIC_UPSTREAM = "wollomatic/socket-proxy:1.13.1";
     /** Our Tecnativa replica. */
     public static final String TECNATIVA_REPLICA = "scanopy-testkit/tecnativa-replica:v0.4.1";
+    /** Our replica of Tecnativa's configuration after v0.4.1 (no tagged release holds it yet). */
+    public static final String TECNATIVA_CURRENT_REPLICA = "scanopy-testkit/tecnativa-replica:after-v0.4.1";
+    /** Upstream LinuxServer image. */
+    public static final String LINUXSERVER_UPSTREAM = "lscr.io/linuxserver/socket-proxy:1.24.0";
+    /** Our LinuxServer replica. */
+    public static final String LINUXSERVER_REPLICA = "scanopy-testkit/linuxserver-replica:1.24.0";
     /** Our wollomatic replica. */
     public static final String WOLLOMATIC_REPLICA = "scanopy-testkit/wollomatic-replica:1.13.1";
     /** HAProxy terminating mutual TLS in front of the Docker socket. */
@@ -34,6 +40,14 @@ public final class ProxyImages {
     public static final String COUNTING_PROXY = "scanopy-testkit/counting-proxy:1";
 
     private static final String RESOURCES = "io/scanopy/testkit/proxy/";
+    private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
+    private static final Path NGINX = Path.of("/usr/sbin/nginx");
+    /**
+     * HAProxy's stock 403 error file, as upstream's image serves it: HTTP/1.0, Connection: close,
+     * no Content-Length (the body ends with the connection).
+     */
+    private static final String HAPROXY_403 = "HTTP/1.0 403 Forbidden\r\nCache-Control: no-cache\r\nConnection: close\r\n"
+            + "Content-Type: text/html\r\n\r\n<html><body><h1>403 Forbidden</h1>\nRequest forbidden by administrative rules.\n</body></html>\n";
     private static final Map<String, ProxyImage> BUILT = new LinkedHashMap<>();
 
     private ProxyImages() {
@@ -43,15 +57,61 @@ public final class ProxyImages {
      * @return the Tecnativa image: upstream when present locally, else the replica
      */
     public static synchronized ProxyImage tecnativa() {
-        return upstreamOr(TECNATIVA_UPSTREAM, () -> build(TECNATIVA_REPLICA, """
+        return upstreamOr(TECNATIVA_UPSTREAM, () -> build(TECNATIVA_REPLICA, HAPROXY, """
                 COPY tecnativa-haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
+                COPY haproxy-403.http /usr/local/etc/haproxy/errors/403.http
                 COPY tecnativa-entrypoint.sh /docker-entrypoint.sh
                 ENV LOG_LEVEL=info SOCKET_PATH=/var/run/docker.sock EVENTS=1 PING=1 VERSION=1 AUTH=0 SECRETS=0 POST=0 BUILD=0 \\
                     COMMIT=0 CONFIGS=0 CONTAINERS=0 DISTRIBUTION=0 EXEC=0 GRPC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PLUGINS=0 \\
                     SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VOLUMES=0 ALLOW_START=0 ALLOW_STOP=0 ALLOW_RESTARTS=0 DISABLE_IPV6=0
                 EXPOSE 2375
                 ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
-                """, List.of("tecnativa-haproxy.cfg", "tecnativa-entrypoint.sh")));
+                """, List.of("tecnativa-haproxy.cfg", "tecnativa-entrypoint.sh"), Map.of("haproxy-403.http", HAPROXY_403)));
+    }
+
+    /**
+     * Tecnativa's configuration after v0.4.1: ALLOW_EXEC and the other deny rules before the
+     * section allows, methods one by one, Env blanked in inspect answers (a Lua filter). Always
+     * our replica: no tagged upstream image has it.
+     *
+     * @return the image (ours)
+     */
+    public static synchronized ProxyImage tecnativaCurrent() {
+        return BUILT.computeIfAbsent(TECNATIVA_CURRENT_REPLICA, name -> build(name, HAPROXY, """
+                COPY tecnativa-current-haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
+                COPY tecnativa-strip-env.lua /usr/local/etc/haproxy/strip-env.lua
+                COPY haproxy-403.http /usr/local/etc/haproxy/errors/403.http
+                COPY tecnativa-entrypoint.sh /docker-entrypoint.sh
+                ENV LOG_LEVEL=info SOCKET_PATH=/var/run/docker.sock EVENTS=1 PING=1 VERSION=1 AUTH=0 SECRETS=0 POST=0 BUILD=0 \\
+                    COMMIT=0 CONFIGS=0 CONTAINERS=0 DISTRIBUTION=0 EXEC=0 GRPC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PLUGINS=0 \\
+                    SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VOLUMES=0 ALLOW_START=0 ALLOW_STOP=0 ALLOW_RESTARTS=0 DISABLE_IPV6=0
+                EXPOSE 2375
+                ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
+                """, List.of("tecnativa-current-haproxy.cfg", "tecnativa-strip-env.lua", "tecnativa-entrypoint.sh"),
+                Map.of("haproxy-403.http", HAPROXY_403)));
+    }
+
+    /**
+     * LinuxServer's socket-proxy: nginx from Debian with our configuration of its rules, run as
+     * root (as upstream), meant for a read-only root with tmpfs on /run and /tmp.
+     *
+     * @return the LinuxServer image: upstream when present locally, else the replica
+     */
+    public static synchronized ProxyImage linuxserver() {
+        return upstreamOr(LINUXSERVER_UPSTREAM, () -> build(LINUXSERVER_REPLICA, NGINX, """
+                COPY linuxserver-nginx.conf /etc/nginx/nginx.conf
+                COPY linuxserver-default.conf.template /templates/default.conf.template
+                COPY linuxserver-entrypoint.sh /docker-entrypoint.sh
+                COPY passwd /etc/passwd
+                COPY group /etc/group
+                ENV SOCKET_PATH=/var/run/docker.sock ALLOW_RESTARTS=0 ALLOW_STOP=0 ALLOW_START=0 AUTH=0 BUILD=0 COMMIT=0 CONFIGS=0 \\
+                    CONTAINERS=0 DISTRIBUTION=0 EVENTS=1 EXEC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PING=1 PLUGINS=0 POST=0 SECRETS=0 \\
+                    SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VERSION=1 VOLUMES=0
+                EXPOSE 2375
+                ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
+                """, List.of("linuxserver-nginx.conf", "linuxserver-default.conf.template", "linuxserver-entrypoint.sh"),
+                Map.of("passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",
+                        "group", "root:x:0:\nnogroup:x:65534:\n")));
     }
 
     /**
@@ -60,6 +120,8 @@ public final class ProxyImages {
     public static synchronized ProxyImage wollomatic() {
         return upstreamOr(WOLLOMATIC_UPSTREAM, () -> build(WOLLOMATIC_REPLICA, """
                 COPY wollomatic-entrypoint.sh /entrypoint.sh
+                RUN ["/bin/busybox", "chmod", "1777", "/tmp"]
+                USER 65534:65534
                 EXPOSE 2375
                 ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]
                 """, List.of("wollomatic-entrypoint.sh")));
@@ -107,6 +169,22 @@ public final class ProxyImages {
                 """, List.of("counting-haproxy.cfg")));
     }
 
+    private static String fingerprint(String dockerfileTail, List<String> resources, Map<String, String> files) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(dockerfileTail.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (String resource : resources) {
+                try (var in = ProxyImages.class.getClassLoader().getResourceAsStream(RESOURCES + resource)) {
+                    digest.update(java.util.Objects.requireNonNull(in, resource).readAllBytes());
+                }
+            }
+            new java.util.TreeMap<>(files).forEach((file, text) -> digest.update((file + "\0" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException | java.io.IOException e) {
+            throw new IllegalStateException("cannot fingerprint the replica's files: " + e, e);
+        }
+    }
+
     private static ProxyImage upstreamOr(String upstream, java.util.function.Supplier<ProxyImage> replica) {
         try {
             DockerClientFactory.instance().client().inspectImageCmd(upstream).exec();
@@ -116,25 +194,34 @@ public final class ProxyImages {
         }
     }
 
-    /** A FROM scratch image with busybox, haproxy and the libraries ldd names, plus the given files. */
     private static ProxyImage build(String name, String dockerfileTail, List<String> resources) {
-        Path haproxy = Path.of("/usr/sbin/haproxy");
-        if (!Files.isExecutable(haproxy)) {
-            throw new IllegalStateException("Building the proxy replica needs /usr/sbin/haproxy: apt-get install -y haproxy, or "
-                    + DockerEngineExtension.FIX);
+        return build(name, HAPROXY, dockerfileTail, resources, Map.of());
+    }
+
+    /**
+     * A FROM scratch image with busybox, the proxy's server binary (haproxy or nginx) and the
+     * libraries ldd names, plus the given classpath resources and generated files.
+     */
+    private static ProxyImage build(String name, Path server, String dockerfileTail, List<String> resources, Map<String, String> files) {
+        if (!Files.isExecutable(server)) {
+            throw new IllegalStateException("Building the proxy replica needs " + server + ": apt-get install -y "
+                    + (server.equals(NGINX) ? "nginx-light" : "haproxy") + " (scripts/test-env.sh does), or " + DockerEngineExtension.FIX);
         }
         Path busybox = TestImages.staticBusybox();
-        ImageFromDockerfile image = new ImageFromDockerfile(name, false)
+        // The tag carries a digest of what goes in: several worktrees share one engine, and a
+        // replica built from other files must never be started in place of this one.
+        ImageFromDockerfile image = new ImageFromDockerfile(name + "-" + fingerprint(dockerfileTail, resources, files), false)
                 .withFileFromPath("rootfs/bin/busybox", busybox)
-                .withFileFromPath("rootfs/usr/sbin/haproxy", haproxy);
-        TestImages.addSharedLibraries(image, haproxy);
+                .withFileFromPath("rootfs" + server, server);
+        TestImages.addSharedLibraries(image, server);
         for (String resource : resources) {
             image.withFileFromClasspath(resource, RESOURCES + resource);
         }
+        files.forEach(image::withFileFromString);
         image.withFileFromString("Dockerfile", """
                 FROM scratch
                 COPY rootfs/ /
-                RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /run /usr/local/etc/haproxy"]
+                RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /run /usr/local/etc/haproxy /etc/nginx /templates"]
                 """ + dockerfileTail);
         return new ProxyImage(image.get(), false);
     }

@@ -4,7 +4,10 @@
 # and SP_* variables: per-method regex allowlists anchored ^(...)$ and case-sensitive on the
 # path as sent; 405 for a method without allowlist; 403 for a path outside it or a client
 # outside -allowfrom; plain-text bodies. Host names in -allowfrom are not supported here.
+# Like upstream it runs as 65534:65534 (the image's USER) and, before listening, checks that it
+# can connect to the socket: without a group that can, it logs upstream's line and exits 2.
 set -e
+reason=
 listenip="${SP_LISTENIP:-127.0.0.1}"
 port="${SP_PROXYPORT:-2375}"
 allowfrom="${SP_ALLOWFROM:-127.0.0.1/32}"
@@ -40,6 +43,21 @@ for method in $METHODS; do
     [ -s "$rules/$method" ] || rm -f "$rules/$method"
   fi
 done
+
+# Upstream dials the socket once and, on failure, logs with Go's slog text handler on stdout and
+# exits 2: level=ERROR msg="socket not available" error="dial unix PATH: connect: REASON".
+# busybox date has no sub-second field: the milliseconds print as 000.
+if [ ! -e "$socket" ]; then
+  reason="no such file or directory"
+elif [ ! -S "$socket" ]; then
+  reason="connection refused"
+elif [ ! -w "$socket" ]; then
+  reason="permission denied"
+fi
+if [ -n "$reason" ]; then
+  echo "time=$(date -u +%Y-%m-%dT%H:%M:%S).000Z level=ERROR msg=\"socket not available\" error=\"dial unix $socket: connect: $reason\""
+  exit 2
+fi
 
 printf 'Forbidden\n' > /tmp/forbidden.txt
 printf 'Method Not Allowed\n' > /tmp/not-allowed.txt

@@ -1,6 +1,7 @@
 package io.scanopy.plugins.direct;
 
 import io.scanopy.spi.DockerAccessPlugin;
+import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.TargetConfigurationException;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.TlsFiles;
@@ -9,6 +10,8 @@ import io.scanopy.spi.Transports;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -58,10 +61,27 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
         return fromDockerHost(dockerHost, "DOCKER_HOST", target);
     }
 
-    private static Transport fromDockerHost(String value, String setting, TargetSpec target) throws TargetConfigurationException {
+    /**
+     * The engine's own API admits everything whoever reaches it asks, whatever the daemon uses:
+     * the socket (or DOCKER_HOST) is full control of the engine. A generic http(s) proxy may be
+     * narrower, but this plugin cannot tell what it admits, so it does not claim less.
+     */
+    @Override
+    public List<String> privileges(Set<DockerEndpoint> allowed) {
+        return List.of(
+                "full control of the Docker engine: whoever reaches the socket (or DOCKER_HOST) can create, start and exec into any container,"
+                        + " including a privileged one with the host's / mounted: equivalent to root on the host"
+                        + " (through a generic http(s) proxy: whatever that proxy admits, which the daemon cannot tell)",
+                "':ro' on the socket mount does not restrict the API: connecting to a socket is not writing to a file,"
+                        + " so every API call, POST included, still goes through");
+    }
+
+    private static Transport fromDockerHost(String raw, String setting, TargetSpec target) throws TargetConfigurationException {
+        // Messages show the address without user information: it may hold a password.
+        String value = Transports.withoutUserInfo(raw);
         URI url;
         try {
-            url = new URI(value);
+            url = new URI(raw);
         } catch (URISyntaxException e) {
             if (value.strip().equals("unix://")) {
                 throw new TargetConfigurationException(setting + "=" + value + " names no socket path — write it as unix:///var/run/docker.sock");
@@ -78,6 +98,10 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
                 return new Transport.UnixSocket(Path.of(path));
             }
             case "tcp": {
+                if (raw.contains("@")) {
+                    throw new TargetConfigurationException(setting + " has a user name or password in its address (" + value
+                            + "): the Docker engine takes none — remove it; for TLS set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH");
+                }
                 String host = Transports.requireHost(url, setting);
                 TlsFiles tls = dockerCliTls(target);
                 int port = url.getPort() > 0 ? url.getPort()

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,8 +63,29 @@ class DirectDockerPluginTest {
     })
     void unusableDockerHostIsExplained(String dockerHost, String message) {
         TargetConfigurationException e = assertThrows(TargetConfigurationException.class, () -> plugin.transport(TargetSpec.local(env(dockerHost, null, null))));
-        assertTrue(e.getMessage().startsWith("DOCKER_HOST=" + dockerHost), e.getMessage());
+        // Shown without any user information (ssh://user@host becomes ssh://…@host): it may hold a password.
+        assertTrue(e.getMessage().startsWith("DOCKER_HOST=" + io.scanopy.spi.Transports.withoutUserInfo(dockerHost)), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "tcp://admin7:Pa55Wd9x@docker.example:2375",
+            "tcp://admin7:Pa55/Wd9x@docker.example:2375",
+            "tcp://admin7:Pa55@Wd9x@docker.example:2375",
+            "tcp://admin7:Pa55 Wd9x@docker.example:2375",
+    })
+    void aPasswordInDockerHostIsRefusedAndNeverShown(String dockerHost) {
+        TargetConfigurationException e = assertThrows(TargetConfigurationException.class, () -> plugin.transport(TargetSpec.local(env(dockerHost, null, null))));
+        assertTrue(e.getMessage().contains("tcp://…@docker.example:2375"), e.getMessage());
+        assertTrue(!e.getMessage().contains("admin7") && !e.getMessage().contains("Pa55") && !e.getMessage().contains("Wd9x"), e.getMessage());
+    }
+
+    @Test
+    void theSocketIsSaidToBeRootOnTheHostWhatever() {
+        java.util.List<String> grants = plugin.privileges(java.util.EnumSet.of(io.scanopy.spi.DockerEndpoint.LIST_CONTAINERS));
+        assertTrue(grants.get(0).contains("equivalent to root on the host"), grants.toString());
+        assertTrue(grants.stream().anyMatch(g -> g.contains("':ro'") && g.contains("does not restrict the API")), grants.toString());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -5,23 +5,26 @@ import io.scanopy.spi.DockerAccessPlugin;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.HttpProxyPlugin;
 import io.scanopy.spi.ProxySetup;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.pf4j.Extension;
 
 /**
  * Tecnativa docker-socket-proxy: HAProxy allowing whole API sections by environment toggles
- * ({@code CONTAINERS=1}, {@code NETWORKS=1}, ...), and every non-GET/HEAD method only with
- * {@code POST=1}. Refusals are HAProxy's stock 403 HTML page.
+ * ({@code CONTAINERS=1}, {@code NETWORKS=1}, ...; see {@link SectionToggles}). v0.4.1 admits
+ * every non-GET/HEAD method with {@code POST=1}; releases after it also refuse creating an exec
+ * instance unless {@code ALLOW_EXEC=1}, even with {@code CONTAINERS=1 POST=1 EXEC=1}. Refusals are
+ * HAProxy's stock 403 HTML page.
  */
 // The index must name the SPI interface (not the base class), so ServiceLoader and pf4j find it.
 @Extension(points = DockerAccessPlugin.class)
 public final class TecnativaProxyPlugin extends HttpProxyPlugin {
+    /** Where releases after v0.4.1 differ: exec creation has its own switch. */
+    static final String ALLOW_EXEC = "ALLOW_EXEC";
 
     @Override
     public String id() {
@@ -30,7 +33,7 @@ public final class TecnativaProxyPlugin extends HttpProxyPlugin {
 
     @Override
     public String description() {
-        return "Tecnativa docker-socket-proxy (HAProxy; CONTAINERS/NETWORKS/EXEC/POST/INFO toggles)";
+        return "Tecnativa docker-socket-proxy (HAProxy; CONTAINERS/NETWORKS/EXEC/POST/INFO toggles, ALLOW_EXEC after v0.4.1)";
     }
 
     @Override
@@ -42,12 +45,26 @@ public final class TecnativaProxyPlugin extends HttpProxyPlugin {
 
     @Override
     public Optional<String> explainDenial(Denial denial) {
-        Set<String> variables = variablesFor(denial.endpoint());
-        if (variables.isEmpty()) {
+        return explainDenial(denial, Set.of());
+    }
+
+    @Override
+    public Optional<String> explainDenial(Denial denial, Set<DockerEndpoint> allowed) {
+        DockerEndpoint endpoint = denial.endpoint();
+        if (endpoint == null) {
             return Optional.empty();
         }
-        return Optional.of("set " + String.join(" and ", variables.stream().map(v -> v + "=1").toList())
-                + " in the docker-socket-proxy's environment" + (denial.endpoint().isExec() ? " (docker exec needs CONTAINERS=1, EXEC=1 and POST=1 together)" : ""));
+        if (endpoint == DockerEndpoint.EXEC_CREATE) {
+            // Exec start passing proves POST=1, the container list CONTAINERS=1: only ALLOW_EXEC is left.
+            if (allowed.contains(DockerEndpoint.EXEC_START) && allowed.contains(DockerEndpoint.LIST_CONTAINERS)) {
+                return Optional.of("set " + ALLOW_EXEC + "=1 in the docker-socket-proxy's environment: it already admits POST and /containers"
+                        + " (exec start and the container list pass), so this is the rule of releases after v0.4.1 that refuses"
+                        + " creating exec instances unless " + ALLOW_EXEC + "=1");
+            }
+            return Optional.of(SectionToggles.explain(endpoint, "docker-socket-proxy") + ", and " + ALLOW_EXEC
+                    + "=1 on releases after v0.4.1 (they refuse creating exec instances without it)");
+        }
+        return Optional.of(SectionToggles.explain(endpoint, "docker-socket-proxy"));
     }
 
     /** The upstream image the setup and the test matrix pin. */
@@ -60,38 +77,28 @@ public final class TecnativaProxyPlugin extends HttpProxyPlugin {
 
     @Override
     public Optional<ProxySetup> proxySetup(Set<DockerEndpoint> allowed) {
-        Set<String> on = new LinkedHashSet<>();
-        for (DockerEndpoint endpoint : allowed) {
-            on.addAll(variablesFor(endpoint));
+        Map<String, String> environment = SectionToggles.environment(TOGGLES, allowed);
+        List<String> comments = new ArrayList<>();
+        if (allowed.contains(DockerEndpoint.EXEC_CREATE)) {
+            environment.put(ALLOW_EXEC, "1");
+            comments.add(ALLOW_EXEC + "=1: releases after v0.4.1 refuse creating exec instances without it, even with"
+                    + " CONTAINERS=1 POST=1 EXEC=1; v0.4.1 ignores it.");
         }
-        Map<String, String> environment = new LinkedHashMap<>();
-        // Every toggle explicitly, so the upstream defaults (EVENTS=1, ...) are switched off too.
-        for (String toggle : TOGGLES) {
-            environment.put(toggle, on.contains(toggle) ? "1" : "0");
-        }
-        return Optional.of(new ProxySetup(IMAGE, environment, List.of(), 2375,
-                List.of("Tecnativa's proxy binds [::]:2375; on a host without IPv6 add DISABLE_IPV6=1.")));
+        comments.add("Tecnativa's proxy binds [::]:2375; on a host without IPv6 add DISABLE_IPV6=1.");
+        return Optional.of(new ProxySetup(IMAGE, environment, List.of(), 2375, comments));
     }
 
-    /**
-     * The toggles that must be on for an endpoint: its section, plus {@code POST} for any
-     * method other than GET and HEAD.
-     *
-     * @param endpoint the endpoint
-     * @return the variable names, section first
-     */
-    public static Set<String> variablesFor(DockerEndpoint endpoint) {
-        Set<String> variables = new LinkedHashSet<>();
-        variables.add(section(endpoint));
-        if (!endpoint.method().equals("GET") && !endpoint.method().equals("HEAD")) {
-            variables.add("POST");
-        }
-        return variables;
-    }
-
-    /** The section toggle: the path's first segment, upper-cased, as the proxy's template names them. */
-    static String section(DockerEndpoint endpoint) {
-        String first = endpoint.pathTemplate().substring(1).split("/")[0];
-        return first.equals("_ping") ? "PING" : first.toUpperCase(Locale.ROOT);
+    @Override
+    public List<String> privileges(Set<DockerEndpoint> allowed) {
+        return SectionToggles.privileges(allowed,
+                "CONTAINERS=1 with POST=1 also admits creating and starting any container (POST /containers/create,"
+                        + " /containers/{id}/start), for example a privileged one with the host's root file system mounted:"
+                        + " equivalent to root on the host. On v0.4.1 POST=1 admits every method, so also removing containers"
+                        + " and writing files into them (DELETE /containers/{id}, PUT /containers/{id}/archive).",
+                "Exec (EXEC=1 with POST=1, and ALLOW_EXEC=1 after v0.4.1) lets whoever reaches the proxy run any command,"
+                        + " as any user, in every running container.",
+                "CONTAINERS=1 exposes every container's configuration on inspect, including its environment variables (often"
+                        + " secrets) on v0.4.1 (releases after it blank Env), and on v0.4.1 also its logs and files"
+                        + " (GET /containers/{id}/logs, /archive, /export).");
     }
 }

@@ -43,6 +43,9 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
     /** The host name the generated setup admits: the daemon's compose service. */
     public static final String DAEMON_HOST = "scanopy-daemon";
 
+    /** The compose {@code user:} of the generated service: the image's user, with the socket's group from the environment. */
+    public static final String USER = "65534:${DOCKER_GID:?set DOCKER_GID to the group of /var/run/docker.sock}";
+
     @Override
     public Optional<ProxySetup> proxySetup(Set<DockerEndpoint> allowed) {
         List<EndpointRequirement> endpoints = allowed.stream().sorted()
@@ -53,28 +56,109 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
         }
         return Optional.of(new ProxySetup(IMAGE, Map.of(), command, 2375, List.of(
                 "-allowfrom names the daemon's compose service; use its address or network CIDR if the daemon runs elsewhere.",
-                "The image runs as user 65534: set user: \"65534:<gid>\" with <gid> from: stat -c %g /var/run/docker.sock")));
+                "The image runs as user 65534 and needs the socket's group; set it before docker compose up: export DOCKER_GID=$(stat -c %g /var/run/docker.sock)"),
+                USER, false, List.of()));
+    }
+
+    @Override
+    public List<String> privileges(Set<DockerEndpoint> allowed) {
+        List<String> grants = new ArrayList<>();
+        if (allowed.contains(DockerEndpoint.EXEC_CREATE) && allowed.contains(DockerEndpoint.EXEC_START)) {
+            grants.add("POST /containers/{id}/exec and /exec/{id}/start run any command in every running container, as any user including root"
+                    + " and with all capabilities (exec's Privileged); in a container that is privileged or mounts the Docker socket or host paths, that reaches the host;"
+                    + " the regexes are exact, so no other POST (create, start, stop, kill, delete) passes, unlike Tecnativa's CONTAINERS+POST sections");
+        } else if (allowed.contains(DockerEndpoint.EXEC_CREATE)) {
+            grants.add("POST /containers/{id}/exec creates exec instances in every running container (they cannot be started without /exec/{id}/start)");
+        }
+        if (allowed.contains(DockerEndpoint.INSPECT_CONTAINER)) {
+            grants.add("GET /containers/{id}/json reads the full configuration of every container, including its environment variables"
+                    + " (often passwords and API keys), command, mounts and labels; wollomatic passes it unfiltered");
+        }
+        if (allowed.contains(DockerEndpoint.LIST_CONTAINERS)) {
+            grants.add("GET /containers/json lists every container with its image, command, labels, ports and addresses");
+        }
+        if (allowed.contains(DockerEndpoint.EVENTS)) {
+            grants.add("GET /events shows every container and network change as it happens, with each container's labels");
+        }
+        if (allowed.contains(DockerEndpoint.INFO)) {
+            grants.add("GET /info reads the host's name, kernel, OS, CPU and memory, and the engine's configuration");
+        }
+        return grants;
     }
 
     @Override
     public boolean recognises(Denial denial) {
+        return isOwnAnswer(denial);
+    }
+
+    private static boolean isOwnAnswer(Denial denial) {
         String body = denial.body() == null ? "" : denial.body().strip();
         boolean plain = denial.contentType() != null && denial.contentType().toLowerCase(Locale.ROOT).startsWith("text/plain");
         return plain && ((denial.status() == 403 && body.equals("Forbidden")) || (denial.status() == 405 && body.equals("Method Not Allowed")));
     }
 
+    /** Whether the proxy admits this client's address, as far as the answers tell. */
+    enum AddressVerdict { ADMITTED, REFUSED, UNKNOWN }
+
+    /**
+     * wollomatic checks the client address before the method: a refused address gets 403 on every
+     * request, an admitted one gets 405 for a method without allowlist. So a 405 proves the
+     * address admitted, and the flavour probe (a DELETE, a method no discovery setup allowlists)
+     * answered 403 means refused.
+     *
+     * @param denial the denial, with the flavour probe's answer when one was sent
+     * @return the verdict
+     */
+    static AddressVerdict addressVerdict(Denial denial) {
+        Denial probe = denial.flavorProbe();
+        if (denial.status() == 405 || probe != null && probe.status() == 405) {
+            return AddressVerdict.ADMITTED;
+        }
+        return probe != null && probe.status() == 403 && isOwnAnswer(probe) ? AddressVerdict.REFUSED : AddressVerdict.UNKNOWN;
+    }
+
     @Override
     public Optional<String> explainDenial(Denial denial) {
-        String method = denial.method().toUpperCase(Locale.ROOT);
-        String regex = pathRegex(denial.endpoint(), denial.versionedPath());
-        String flag = "-allow" + method + "='" + regex + "' (or SP_ALLOW_" + method + "='" + regex + "')";
-        if (denial.status() == 405) {
-            return Optional.of("the proxy has no " + method + " allowlist: add " + flag
-                    + "; the daemon sends " + (denial.versionedPath() ? "versioned paths such as " : "unversioned paths such as ") + denial.path());
+        if (denial.endpoint() == null) {
+            return Optional.empty();
         }
-        return Optional.of("add " + flag + " to the allowlist (regexes are anchored and case-sensitive, and must match "
-                + (denial.versionedPath() ? "the /v1.xx prefix the daemon sends" : "the unversioned paths the daemon sends") + ")"
-                + "; if it is already allowed, the daemon's address is outside -allowfrom (default 127.0.0.1/32): set -allowfrom=<daemon address or network CIDR> (SP_ALLOWFROM) and -listenip=0.0.0.0 (SP_LISTENIP)");
+        String method = denial.method().toUpperCase(Locale.ROOT);
+        AddressVerdict verdict = addressVerdict(denial);
+        if (verdict == AddressVerdict.REFUSED) {
+            return Optional.of("the proxy refuses the daemon's address" + (denial.clientAddress() == null ? "" : ", " + denial.clientAddress() + " as the proxy sees it,")
+                    + " before reading any allowlist: " + allowFrom(denial));
+        }
+        String regex = pathRegexBothForms(denial.endpoint());
+        String add = "add -allow" + method + "='" + regex + "' (or SP_ALLOW_" + method + "_" + denial.endpoint().name() + "='" + regex + "')"
+                + "; it admits the path with and without /v1.xx";
+        if (denial.status() == 405) {
+            return Optional.of("the proxy has no " + method + " allowlist: " + add);
+        }
+        if (verdict == AddressVerdict.ADMITTED) {
+            return Optional.of(method + " " + denial.path() + " is outside the " + method + " allowlist: " + add);
+        }
+        return Optional.of(add + "; if it is already allowed, the daemon's address is outside -allowfrom: " + allowFrom(denial));
+    }
+
+    /** The -allowfrom advice: applicable as printed when the address is known. */
+    private static String allowFrom(Denial denial) {
+        if (denial.clientAddress() != null) {
+            String cidr = denial.clientAddress() + (denial.clientAddress().contains(":") ? "/128" : "/32");
+            return "set -allowfrom=" + cidr + " (SP_ALLOWFROM)";
+        }
+        return "set -allowfrom (SP_ALLOWFROM) to the daemon's address as the proxy sees it: on the proxy's network its own address;"
+                + " through a port Docker publishes on the host, the gateway of the proxy's network (docker network inspect), not 127.0.0.1";
+    }
+
+    /**
+     * The regex that admits one endpoint with or without the version prefix, as the daemon sends
+     * it unversioned until {@code /version} is allowed and versioned after.
+     *
+     * @param endpoint the endpoint
+     * @return the regex, for example {@code (/v1\.[0-9]+)?/containers/[^/]+/json}
+     */
+    public static String pathRegexBothForms(DockerEndpoint endpoint) {
+        return "(" + VERSION_PREFIX + ")?" + pathRegex(endpoint, false);
     }
 
     /**
