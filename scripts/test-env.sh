@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes this machine ready for the test suite, idempotently: a Docker Engine and Podman running, and what
-# the test images are built from (static busybox, HAProxy, nginx, dash, bash). Written for Debian as root (our machines and
+# Makes this machine ready for the test suite, idempotently: a Docker Engine running, a second, newer
+# one beside it (scripts/engine-docker26.sh) and Podman (scripts/engine-podman.sh), and what the test
+# images are built from (static busybox, HAProxy, nginx, dash, bash). Written for Debian as root (our machines and
 # CI); elsewhere it says what is missing instead of guessing.
 set -euo pipefail
 
@@ -37,7 +38,7 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   apt-get install -y -qq "${need_packages[@]}" >/dev/null
 fi
 
-start_docker() {
+start_engine() {
   if docker info >/dev/null 2>&1; then
     log "Docker Engine $(docker version --format '{{.Server.Version}}') already answers"
     return 0
@@ -61,7 +62,9 @@ start_docker() {
   exit 1
 }
 
-start_docker
-# Podman serving the Docker API, for the testkit's podman execution (after Docker: its subnets are
-# checked against docker0).
+start_engine
+# The second, newer engine some tests also run on (testkit/pom.xml, execution engine-docker26).
+log "second engine: $("$(dirname "$0")/engine-docker26.sh")"
+# Podman serving the Docker API, for the testkit's engine-podman execution (after both Docker
+# engines: its subnets are checked against theirs).
 "$(dirname "$0")/engine-podman.sh"

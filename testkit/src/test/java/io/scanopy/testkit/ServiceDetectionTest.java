@@ -176,7 +176,7 @@ class ServiceDetectionTest {
         assertEquals(1, execs.getOrDefault(app.getContainerId(), 0));
         assertEquals(1, execs.getOrDefault(grafana.getContainerId(), 0));
         // Without a shell the first exec (sh) cannot start: Docker logs both execs' creation, Podman only the one that started.
-        assertEquals(EngineUnderTest.CURRENT == EngineUnderTest.PODMAN ? 1 : 2, execs.getOrDefault(noShell.getContainerId(), 0));
+        assertEquals(EngineUnderTest.isPodman() ? 1 : 2, execs.getOrDefault(noShell.getContainerId(), 0));
         assertEquals(1, execs.getOrDefault(noClient.getContainerId(), 0));
         assertEquals(1, execs.getOrDefault(flood.getContainerId(), 0));
         assertEquals(1, execs.getOrDefault(hang.getContainerId(), 0));

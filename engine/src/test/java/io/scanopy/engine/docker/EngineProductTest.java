@@ -18,11 +18,11 @@ class EngineProductTest {
     @CsvSource({
             // Podman's compat API: its own version at the top level and in the "Podman Engine" component.
             "podman-4.3.json, Podman, 4.3.1",
-            "docker-20.10.json, Docker, 20.10.24+dfsg1",
-            "docker-29.json, Docker, 29.0.1",
+            "docker-20.10.24-version.json, Docker, 20.10.24+dfsg1",
+            "docker-26.1.5-version.json, Docker, 26.1.5+dfsg1",
     })
     void productFromRecordedAnswers(String file, String product, String version) throws Exception {
-        try (InputStream in = getClass().getResourceAsStream("/docker-version/" + file)) {
+        try (InputStream in = getClass().getResourceAsStream("/docker-answers/" + file)) {
             EngineProduct read = EngineProduct.of(new ObjectMapper().readTree(in));
             assertEquals(new EngineProduct(product, version), read);
             assertEquals(product + " " + version, engine(read).productLabel());
@@ -46,11 +46,11 @@ class EngineProductTest {
     void podmanIsIdentifiedByHostAndStorageNotByItsPerCallId() throws Exception {
         ObjectMapper json = new ObjectMapper();
         EngineProduct podman;
-        try (InputStream in = getClass().getResourceAsStream("/docker-version/podman-4.3.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/docker-answers/podman-4.3.json")) {
             podman = EngineProduct.of(json.readTree(in));
         }
         com.fasterxml.jackson.databind.node.ObjectNode info;
-        try (InputStream in = getClass().getResourceAsStream("/docker-version/podman-4.3-info.json")) {
+        try (InputStream in = getClass().getResourceAsStream("/docker-answers/podman-4.3-info.json")) {
             info = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(in);
         }
         String id = podman.engineId(info);
