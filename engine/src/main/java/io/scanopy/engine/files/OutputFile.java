@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * A file a setting ({@code --out}) asks us to keep written, replaced atomically: the bytes go to
@@ -22,10 +26,11 @@ import java.nio.file.attribute.PosixFileAttributeView;
  * <p>A symbolic link is written through: its target is replaced, in the target's directory, and
  * the link stays. Only a regular file or nothing may be at the path: a device ({@code /dev/full}),
  * a named pipe or a directory is refused, never replaced. A file that is replaced keeps its
- * permissions. Every failure is one line naming the setting and the user's path (never our
+ * permissions; a new one gets 0666 less the umask, as a shell's {@code >} would give it. Every failure is one line naming the setting and the user's path (never our
  * temporary file), and the previous file is left as it was.
  */
 public final class OutputFile {
+    private static final FileAttribute<Set<PosixFilePermission>> NEW_FILE_MODE = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-"));
     /** Linux's limit on links followed in one path (ELOOP). */
     private static final int MAX_LINKS = 40;
 
@@ -141,13 +146,14 @@ public final class OutputFile {
 
     private Path createTemp(Path target) throws UserFileException {
         try {
-            return Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+            // 0666 less the umask, as a shell's "> FILE" gives; a replaced file then takes the old mode.
+            return Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp", NEW_FILE_MODE);
         } catch (IOException e) {
             throw writeFault(target, e);
         }
     }
 
-    /** A replaced file keeps its mode: the temporary file is created 0600. */
+    /** A replaced file keeps its mode. */
     private static void keepPermissions(Path target, Path temp) throws IOException {
         PosixFileAttributeView old = Files.getFileAttributeView(target, PosixFileAttributeView.class);
         if (old != null && Files.isRegularFile(target)) {

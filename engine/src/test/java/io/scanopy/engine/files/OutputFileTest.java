@@ -63,6 +63,10 @@ class OutputFileTest {
         assertEquals(List.of(), list(dir), "the check leaves nothing behind");
         file.write(NEW);
         assertEquals(new String(NEW, StandardCharsets.UTF_8), Files.readString(out));
+        // As a shell's "> FILE" would create it: 0666 less the umask, which is what touch gives too.
+        Path touched = dir.resolve("touched");
+        FileFixtures.run("touch", touched.toString());
+        assertEquals(Files.getPosixFilePermissions(touched), Files.getPosixFilePermissions(out));
     }
 
     @Test
