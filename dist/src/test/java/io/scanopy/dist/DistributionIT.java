@@ -184,6 +184,34 @@ class DistributionIT {
         }
     }
 
+    /**
+     * Permission denied can only be shown as another user (root reads and writes anything): the
+     * launcher runs as nobody (65534, through util-linux's setpriv) with a config file only root
+     * may read, and an --out in a directory only root may write.
+     */
+    @Test
+    void permissionDeniedIsOneLineForANonRootUser() throws Exception {
+        Path shared = Files.createDirectory(unpacked.resolve("as-nobody"));
+        // The user's way to the launcher and to these files: the temporary folder is 0700.
+        Files.setPosixFilePermissions(unpacked, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = Files.writeString(shared.resolve("scanopy.yaml"), "docker-proxy: http://127.0.0.1:9\n");
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", home.resolve("bin/scanopy-daemon").toString());
+
+        List<String> readConfig = new ArrayList<>(asNobody);
+        readConfig.addAll(List.of("--config", config.toString(), "discover"));
+        Run run = exec(readConfig, Map.of());
+        assertEquals(2, run.code(), run.err());
+        assertEquals("scanopy-daemon: --config " + config + ": cannot be read (permission denied); let the daemon's user read it\n", run.err());
+
+        Path out = shared.resolve("inventory.json");
+        List<String> writeOut = new ArrayList<>(asNobody);
+        writeOut.addAll(List.of("discover", "--out", out.toString()));
+        run = exec(writeOut, Map.of());
+        assertEquals(2, run.code(), run.err());
+        assertEquals("scanopy-daemon: --out " + out + ": the directory " + shared + " is not writable (permission denied); let the daemon's user write there, or give another path\n", run.err());
+    }
+
     @Test
     void pluginsListsTheBundledArchives() throws Exception {
         Run run = daemon(Map.of(), "plugins");
