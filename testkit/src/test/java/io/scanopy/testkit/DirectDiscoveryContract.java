@@ -116,13 +116,14 @@ abstract class DirectDiscoveryContract {
         DockerClient docker = DockerClientFactory.instance().client();
         var info = docker.infoCmd().exec();
         var version = docker.versionCmd().exec();
-        assertEquals(info.getId(), engine.id());
+        assertEquals(EngineUnderTest.CURRENT.engineId(info), engine.id());
         assertEquals(info.getName(), engine.name());
+        assertEquals(EngineUnderTest.CURRENT.product, engine.product());
         assertEquals(version.getVersion(), engine.version());
         assertNotNull(engine.apiVersion());
         assertTrue(engine.apiVersion().compareTo(version.getApiVersion()) <= 0, "never above the engine's " + version.getApiVersion());
         assertEquals("docker-direct", engine.reachedVia().get(0).plugin());
-        assertEquals("unix:///var/run/docker.sock", engine.reachedVia().get(0).address());
+        assertEquals(EngineUnderTest.localAddress(), engine.reachedVia().get(0).address());
         assertTrue(engine.capabilities().checks().stream().allMatch(c -> c.status() == CapabilityReport.Status.ALLOWED), engine.capabilities().toString());
         assertEquals(List.of(), engine.notes());
     }
@@ -136,7 +137,7 @@ abstract class DirectDiscoveryContract {
         Container w = named(containers, "web");
         InspectContainerResponse wi = DockerClientFactory.instance().client().inspectContainerCmd(web.getContainerId()).exec();
         assertEquals(web.getContainerId(), w.id());
-        assertEquals(TestImages.BUSYBOX, w.image());
+        assertEquals(EngineUnderTest.CURRENT.imageAsReported(TestImages.BUSYBOX), w.image());
         assertEquals(wi.getImageId(), w.imageId());
         assertEquals("running", w.state());
         assertTrue(w.status().startsWith("Up"), w.status());

@@ -15,6 +15,8 @@ class ApiVersionsTest {
     @CsvSource({
             // Docker 20.10 speaks up to 1.41: we use its maximum.
             "docker-20.10.json, 1.41",
+            // Podman 4.3's compat API says 1.41 (minimum 1.24), like Docker 20.10.
+            "podman-4.3.json, 1.41",
             // Docker 29 speaks 1.44..1.52: we use our newest checked version, which it accepts.
             "docker-29.json, 1.47",
     })

@@ -77,4 +77,35 @@ class EventStreamTest {
         assertNull(assertTimeoutPreemptively(Duration.ofSeconds(2), stream::next), "the end of the answer ends the stream");
         stream.close();
     }
+
+    /** Events recorded from Podman 4.3 (see resources/podman-events/README.md), read into Docker's form. */
+    @Test
+    void podmansEventsInDockersForm() throws Exception {
+        List<DockerEvent> events = new java.util.ArrayList<>();
+        try (InputStream recorded = getClass().getResourceAsStream("/podman-events/podman-4.3.jsonl")) {
+            EventStream stream = new EventStream(client(), response(recorded));
+            for (DockerEvent e = stream.next(); e != null; e = stream.next()) {
+                events.add(e);
+            }
+            stream.close();
+        }
+        String container = events.get(0).actorId();
+        assertEquals(List.of("container create", "container init", "container start", "network connect", "network disconnect",
+                "container exec", "container exec_died", "container sync", "container die", "container cleanup", "container sync", "container destroy"),
+                events.stream().map(e -> e.type() + " " + e.verb()).toList(), "Podman's remove is Docker's destroy");
+        for (DockerEvent connect : events.subList(3, 5)) {
+            assertEquals(container, connect.attributes().get("container"), "the container connected, as Docker names it");
+            assertEquals("", connect.actorId(), "Podman does not say which network");
+        }
+        assertEquals(container, events.get(11).actorId());
+    }
+
+    @Test
+    void dockersConnectIsLeftAsItIs() {
+        DockerEvent connect = EventStream.inDockersForm("network", "connect", "net1", Map.of("container", "c1", "name", "front"), java.time.Instant.EPOCH);
+        assertEquals("net1", connect.actorId());
+        assertEquals("c1", connect.attributes().get("container"));
+        assertEquals("destroy", EventStream.inDockersForm("container", "destroy", "c1", Map.of(), java.time.Instant.EPOCH).verb());
+        assertEquals("remove", EventStream.inDockersForm("network", "remove", "net1", Map.of(), java.time.Instant.EPOCH).verb(), "only a container's remove is renamed");
+    }
 }

@@ -51,7 +51,7 @@ class InventoryJsonTest {
                 new CapabilityReport.Check(DockerEndpoint.LIST_NETWORKS, "list-networks", CapabilityReport.Status.DENIED, 403, "proxy",
                         "<html><body><h1>403 Forbidden</h1>", Fallback.DERIVED_SUBNETS, "Set NETWORKS=1 on the proxy"),
                 new CapabilityReport.Check(DockerEndpoint.EXEC_CREATE, "exec-create", CapabilityReport.Status.NOT_CHECKED, null, null, null, null, null)));
-        DockerEngine engine = new DockerEngine("ENGINE:ID", "host-1", "20.10.24", "1.41", "Debian GNU/Linux 12", List.of(new DockerEngine.Reach("local Docker", "docker-direct", "unix:///var/run/docker.sock")),
+        DockerEngine engine = new DockerEngine("ENGINE:ID", "host-1", "Docker", "20.10.24", "1.41", "Debian GNU/Linux 12", List.of(new DockerEngine.Reach("local Docker", "docker-direct", "unix:///var/run/docker.sock")),
                 report, List.of(lonely, web), List.of(new Network("n1", "front", "bridge", "local", false, List.of(new Network.Subnet("172.20.0.0/16", "172.20.0.1", false))),
                         new Network(null, "derived", null, null, null, List.of(new Network.Subnet("10.0.0.0/24", null, true)))),
                 List.of(new Note(Note.Level.WARNING, "degraded", "list-networks", "subnets are derived")));
@@ -65,6 +65,7 @@ class InventoryJsonTest {
         Set<ValidationMessage> errors = schema().validate(json);
         assertTrue(errors.isEmpty(), () -> "schema violations: " + errors);
         assertEquals(1, json.get("schemaVersion").asInt());
+        assertEquals("Docker", json.at("/engines/0/product").asText());
         assertEquals("GET /networks", json.at("/engines/0/capabilities/checks/1/endpoint").asText());
         assertEquals("derived-subnets", json.at("/engines/0/capabilities/checks/1/fallback").asText());
         assertEquals("list-only", json.at("/engines/0/containers/0/detail").asText());
