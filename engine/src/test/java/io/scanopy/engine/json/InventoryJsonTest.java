@@ -21,15 +21,12 @@ import io.scanopy.spi.inventory.Network;
 import io.scanopy.spi.inventory.NetworkAttachment;
 import io.scanopy.spi.inventory.Note;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class InventoryJsonTest {
 
@@ -99,16 +96,5 @@ class InventoryJsonTest {
         assertEquals(one, two);
         assertTrue(one.indexOf("\"a\" : \"1\"") < one.indexOf("\"m\" : \"3\"") && one.indexOf("\"m\" : \"3\"") < one.indexOf("\"z\" : \"2\""), "labels sorted by key");
         assertTrue(one.indexOf("\"engines\"") < one.indexOf("\"generatedAt\"") && one.indexOf("\"generatedAt\"") < one.indexOf("\"schemaVersion\""), "properties sorted by name");
-    }
-
-    @Test
-    void writesAtomicallyWithoutLeavingTemporaryFiles(@TempDir Path dir) throws Exception {
-        Path out = dir.resolve("inventory.json");
-        Files.writeString(out, "old");
-        InventoryJson.writeAtomically(fullInventory(Map.of()), out);
-        assertEquals(InventoryJson.toJson(fullInventory(Map.of())), Files.readString(out));
-        try (var files = Files.list(dir)) {
-            assertEquals(List.of(out), files.toList());
-        }
     }
 }
