@@ -2,6 +2,7 @@ package io.scanopy.cli;
 
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.files.UserFileException;
 import io.scanopy.engine.text.Inert;
 import java.io.PrintWriter;
 
@@ -13,7 +14,7 @@ final class Errors {
     static int report(Exception e, boolean debug, PrintWriter err) {
         int code;
         String message;
-        if (e instanceof ConfigurationException) {
+        if (e instanceof ConfigurationException || e instanceof UserFileException) {
             code = ScanopyDaemon.EXIT_USAGE;
             message = e.getMessage();
         } else if (e instanceof DockerAccessException dae) {

@@ -27,7 +27,7 @@ final class InventoryTable {
     static String render(Inventory inventory) {
         StringBuilder sb = new StringBuilder();
         for (DockerEngine engine : inventory.engines()) {
-            sb.append("Engine ").append(Inert.text(orDash(engine.name()))).append("  Docker ").append(Inert.text(orDash(engine.version())))
+            sb.append("Engine ").append(Inert.text(orDash(engine.name()))).append("  ").append(Inert.text(orDash(engine.productLabel())))
                     .append("  API ").append(engine.apiVersion() == null ? "unversioned" : Inert.text(engine.apiVersion()))
                     .append("  ").append(Inert.text(orDash(engine.os()))).append('\n');
             for (DockerEngine.Reach reach : engine.reachedVia()) {

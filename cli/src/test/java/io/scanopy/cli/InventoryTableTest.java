@@ -27,7 +27,7 @@ class InventoryTableTest {
     }
 
     private static String render(List<Container> containers, String engineName) {
-        DockerEngine engine = new DockerEngine("id", engineName, "26.1" + CLEAR, "1.45", "Linux\u202e", List.of(new DockerEngine.Reach("local", "docker-direct", "unix:///var/run/docker.sock")),
+        DockerEngine engine = new DockerEngine("id", engineName, "Docker", "26.1" + CLEAR, "1.45", "Linux\u202e", List.of(new DockerEngine.Reach("local", "docker-direct", "unix:///var/run/docker.sock")),
                 null, containers, List.of(new Network("n1", "front" + TITLE, "bridge", "local", false, List.of())),
                 List.of(new Note(Note.Level.INFO, "hidden", null, "hidden: " + CLEAR)));
         return InventoryTable.render(new Inventory(1, Instant.EPOCH, List.of(engine), List.of()));
