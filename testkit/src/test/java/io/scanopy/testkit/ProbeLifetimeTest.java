@@ -51,7 +51,7 @@ class ProbeLifetimeTest {
         hanging.add(new TestContainer(TestImages.minimal("scanopy-testkit/bash-sleep:1", List.of("sleep", "cat", "head", "od", "tr"), Path.of("/bin/bash")))
                 .withCommand("/bin/bash", "-c", "for p in 9000 9001 9002; do /bin/busybox nc -ll -p $p -e /bin/busybox sleep 600 & done; wait"));
         hanging.forEach(TestContainer::start);
-        docker = DockerConnection.open(new Transport.UnixSocket(Path.of("/var/run/docker.sock")));
+        docker = DockerConnection.open(new Transport.UnixSocket(EngineUnderTest.socket()));
         Thread.sleep(500);
     }
 

@@ -248,7 +248,7 @@ public final class DockerConnection implements AutoCloseable {
             }
             execId = create.exec().getId();
         } catch (NotFoundException | ConflictException e) {
-            return ExecOutput.gone(null, e);
+            return ExecOutput.refused(null, e);
         } catch (RuntimeException e) {
             return ExecOutput.failed(String.valueOf(e.getMessage()).strip());
         }
@@ -278,7 +278,7 @@ public final class DockerConnection implements AutoCloseable {
             Thread.currentThread().interrupt();
             timedOut = true;
         } catch (NotFoundException | ConflictException e) {
-            return ExecOutput.gone(execId, e);
+            return ExecOutput.refused(execId, e);
         } catch (RuntimeException e) {
             failure = String.valueOf(e.getMessage()).strip();
         } finally {

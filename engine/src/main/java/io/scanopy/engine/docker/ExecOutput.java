@@ -20,10 +20,16 @@ public record ExecOutput(String execId, byte[] output, boolean truncated, boolea
         return new ExecOutput(null, new byte[0], false, false, failure, null);
     }
 
-    /** The engine answered that the container is gone (404) or not running (409). */
-    static ExecOutput gone(String execId, RuntimeException answer) {
-        return new ExecOutput(execId, new byte[0], false, false, String.valueOf(answer.getMessage()).strip(),
-                answer instanceof com.github.dockerjava.api.exception.NotFoundException ? "removed" : "stopped");
+    /**
+     * What the engine answered when it refused an exec: the container is gone (404 "No such
+     * container") or not running (409 "... is not running"); any other refusal is a failure.
+     */
+    static ExecOutput refused(String execId, RuntimeException answer) {
+        String message = String.valueOf(answer.getMessage()).strip();
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        String gone = answer instanceof com.github.dockerjava.api.exception.NotFoundException && lower.contains("no such container") ? "removed"
+                : answer instanceof com.github.dockerjava.api.exception.ConflictException && lower.contains("not running") ? "stopped" : null;
+        return new ExecOutput(execId, new byte[0], false, false, message, gone);
     }
 
     /**
