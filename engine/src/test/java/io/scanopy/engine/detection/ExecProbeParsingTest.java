@@ -51,6 +51,26 @@ class ExecProbeParsingTest {
     }
 
     @Test
+    void withoutAWatchdogNoRequestIsMadeAndTheReasonIsSaid() {
+        ProbeResult r = ExecProbe.parse(M + " PORTS 80\n" + M + " CLIENT nc\n" + M + " UNBOUNDED\n" + M + " DONE\n", M, 1, null);
+        assertEquals(Set.of(80), r.listeningPorts());
+        assertTrue(r.limitation().startsWith("no sleep in the container"), r.limitation());
+    }
+
+    @Test
+    void aSleepTheUserMayNotRunIsNamedAmongWhatWasDenied() {
+        assertEquals(List.of("nc", "sleep"), ExecProbe.denied(M + " DENIED nc sleep /etc/shadow\n", M));
+    }
+
+    @Test
+    void theScriptTakesItsLimitAsItsSecondArgumentAndEndsItsWatchdog() {
+        // The script is a file of its own; the daemon passes MARKER LIMIT SPEC... and nothing else.
+        assertTrue(ExecProbe.SCRIPT.contains("M=\"$1\"; L=\"$2\"; shift 2"), "arguments");
+        assertTrue(ExecProbe.SCRIPT.contains("kill -s KILL 0"), "the watchdog kills the probe's process group");
+        assertTrue(ExecProbe.SCRIPT.contains("kill \"$watchdog\""), "a probe that finishes stops its watchdog");
+    }
+
+    @Test
     void wgetStyleOutputIsParsed() {
         String raw = "Connecting to 127.0.0.1:3000 (127.0.0.1:3000)\n  HTTP/1.1 200 OK\n  Server: Caddy\n  Content-Type: text/html\n  \nwriting to stdout\n<title>x</title>";
         HttpAnswer a = HttpAnswer.parse(3000, "/", raw).orElseThrow();
