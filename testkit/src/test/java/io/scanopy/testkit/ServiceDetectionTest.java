@@ -222,6 +222,9 @@ class ServiceDetectionTest {
     }
 
     @Test
+    // Who each exec ran as is read from the exec instances Docker's exec_create events name; Podman's
+    // exec event names no exec instance, so this runs on Docker engines only (see testkit/pom.xml).
+    @Tag("exec-instances")
     void theProbeRunsAsNobodyAndAsTheContainersUserOnlyWhereItCannotOtherwise() throws Exception {
         DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(catalogue), Clock.systemUTC());
         EngineEventLog log = new EngineEventLog();
