@@ -41,7 +41,7 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             DiscoveryEngine engine = new DiscoveryEngine(plugins);
             for (TargetSpec target : settings.targets()) {
                 out.println("Target: " + target.label());
-                healthy &= check(engine, target, out);
+                healthy &= check(engine, target, settings.targetTimeout(), out);
                 out.println();
             }
         }
@@ -49,8 +49,8 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
         return healthy ? 0 : ScanopyDaemon.EXIT_FAILED;
     }
 
-    private boolean check(DiscoveryEngine engine, TargetSpec target, PrintWriter out) {
-        try (TargetSession session = engine.open(target)) {
+    private boolean check(DiscoveryEngine engine, TargetSpec target, java.time.Duration timeout, PrintWriter out) {
+        try (TargetSession session = engine.open(target, timeout)) {
             out.println("  plugin:     " + session.plugin().id() + (target.flavor() == null ? "" : " (forced)"));
             for (String reason : session.selectionReasons()) {
                 out.println("              " + reason);
@@ -60,23 +60,23 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             out.println("  API:        " + session.docker().apiVersion().map(v -> "v" + v).orElse("unversioned paths"));
             out.println();
             out.printf("  %-30s %-12s %-5s %-10s %s%n", "ENDPOINT", "STATUS", "HTTP", "DENIED BY", "FALLBACK IN USE");
-            boolean requiredMissing = false;
             for (Check c : report.checks()) {
                 EndpointRequirement requirement = session.plugin().plugin().endpoints().stream()
                         .filter(r -> r.endpoint() == c.endpoint()).findFirst().orElse(null);
                 boolean required = requirement != null && requirement.required();
-                requiredMissing |= required && c.status() == Status.DENIED;
                 out.printf("  %-30s %-12s %-5s %-10s %s%n", c.endpoint().method() + " " + c.endpoint().pathTemplate(),
                         c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                         c.httpStatus() == null ? "" : c.httpStatus(), c.deniedBy() == null ? "" : c.deniedBy(),
-                        c.status() != Status.DENIED ? "" : required ? "none: REQUIRED" : c.fallback().effect());
+                        !notAllowed(c) ? "" : required ? "none: REQUIRED" : c.fallback().effect());
             }
-            boolean anyDenied = report.checks().stream().anyMatch(c -> c.status() == Status.DENIED);
+            // The same judgement discovery makes: doctor and discover always agree on whether discovery can work.
+            java.util.Optional<String> blocker = session.cannotDiscover(report);
+            boolean anyDenied = report.checks().stream().anyMatch(DoctorCommand::notAllowed);
             if (anyDenied) {
                 out.println();
                 out.println("  To fix:");
                 for (Check c : report.checks()) {
-                    if (c.status() == Status.DENIED) {
+                    if (notAllowed(c)) {
                         out.println("  - " + c.endpoint().method() + " " + c.endpoint().pathTemplate() + ": " + c.remediation());
                     }
                 }
@@ -85,13 +85,21 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             out.println();
             out.println("  detection:  " + detection(report));
             out.println("  changes:    " + changes(report));
-            out.println("  verdict:    " + (requiredMissing ? "FAILED — a required endpoint is denied; nothing can be discovered"
+            boolean requiredDenied = report.checks().stream().anyMatch(c -> c.status() == Status.DENIED && (c.endpoint() == DockerEndpoint.LIST_CONTAINERS
+                    || session.plugin().plugin().endpoints().stream().anyMatch(r -> r.endpoint() == c.endpoint() && r.required())));
+            out.println("  verdict:    " + (blocker.isPresent() && requiredDenied ? "FAILED — a required endpoint is denied; nothing can be discovered"
+                    : blocker.isPresent() ? "FAILED — nothing can be discovered: " + blocker.get()
                     : anyDenied ? "DEGRADED — discovery works with the fallbacks above" : "OK"));
-            return !requiredMissing;
+            return blocker.isEmpty();
         } catch (DockerAccessException e) {
             out.println("  verdict:    FAILED — " + e.getMessage());
             return false;
         }
+    }
+
+    /** Denied, failing, or not Docker's: a fallback is in use (or nothing works). */
+    private static boolean notAllowed(Check c) {
+        return c.status() != Status.ALLOWED && c.status() != Status.NOT_CHECKED;
     }
 
     /**

@@ -72,7 +72,7 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
         if (resyncSeconds < 0 || pollSeconds < 1) {
             throw new ConfigurationException("--resync-interval must be 0 or more and --poll-interval at least 1 (seconds)");
         }
-        DaemonOptions options = DaemonOptions.defaults(discovery.options()).withIntervals(Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds));
+        DaemonOptions options = DaemonOptions.defaults(discovery.options().withTargetTimeout(settings.targetTimeout())).withIntervals(Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds));
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -148,7 +148,7 @@ final class TargetWatcher implements Runnable {
                 Instant connectedAt = null;
                 try {
                     if (session == null) {
-                        session = TargetSession.open(target, plugins);
+                        session = TargetSession.open(target, plugins, options.discovery().targetTimeout(), null);
                     }
                     Negotiated negotiated = session.negotiate(options.discovery().wantExec());
                     session.requireList(negotiated.report());
