@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -255,7 +256,7 @@ public final class CapabilityNegotiator {
 
     private static JsonNode parseAny(String body) {
         try {
-            return body == null || body.isBlank() ? null : JSON.readTree(body);
+            return body == null || body.isBlank() ? null : JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(body);
         } catch (java.io.IOException e) {
             return null;
         }

@@ -3,6 +3,7 @@ package io.scanopy.engine.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.AuthConfig;
@@ -282,7 +283,7 @@ public final class DockerConnection implements AutoCloseable {
             throw DockerAnswers.failed(answer, transport);
         }
         try {
-            T value = DOCKER_JSON.readValue(answer.body(), type);
+            T value = DOCKER_JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(answer.body());
             if (value == null) {
                 throw new IOException("empty");
             }
