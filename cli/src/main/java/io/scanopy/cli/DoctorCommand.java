@@ -142,8 +142,12 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
     /** How the daemon will stay current on this target. */
     private static String changes(CapabilityReport report) {
         Check events = report.check(DockerEndpoint.EVENTS);
-        if (events == null || events.status() != Status.DENIED) {
+        if (events == null || !notAllowed(events)) {
             return "followed live (GET /events allowed): the daemon sees each change within a fraction of a second";
+        }
+        if (events.status() != Status.DENIED) {
+            return "polled — GET /events " + (events.status() == Status.ERROR ? "failed" : "is not answered as Docker does") + " (HTTP " + events.httpStatus()
+                    + "): the daemon lists containers every --poll-interval (30 s) instead";
         }
         return "polled — GET /events is denied (HTTP " + events.httpStatus() + " from the " + events.deniedBy()
                 + "): the daemon lists containers every --poll-interval (30 s) instead; to follow events: " + events.remediation();
@@ -155,6 +159,10 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
         }
         for (DockerEndpoint e : new DockerEndpoint[] {DockerEndpoint.EXEC_CREATE, DockerEndpoint.EXEC_START, DockerEndpoint.EXEC_INSPECT}) {
             Check c = report.check(e);
+            if (c != null && c.status() != Status.DENIED && notAllowed(c)) {
+                return "degraded — exec is not usable (" + e.method() + " " + e.pathTemplate() + ": " + c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                        + ", HTTP " + c.httpStatus() + "): containers are still discovered, services only from image, label and port rules";
+            }
             if (c != null && c.status() == Status.DENIED) {
                 return "degraded — exec is denied (" + e.method() + " " + e.pathTemplate() + ", HTTP " + c.httpStatus() + " from the " + c.deniedBy()
                         + "): containers are still discovered, services only from image, label and port rules";

@@ -232,7 +232,7 @@ public final class CapabilityNegotiator {
     /**
      * Whether an answer is what Docker sends for that check: {@code /_ping} answers {@code OK},
      * {@code /version} a JSON object with {@code ApiVersion}, {@code /info} a JSON object, a list
-     * a JSON array, the events window a 200; a per-id check (an id that cannot exist) Docker's
+     * a JSON array, the events window a 200 with nothing or JSON objects in it; a per-id check (an id that cannot exist) Docker's
      * JSON error, a 404. A success of any other shape, an error page or a failure is not.
      */
     static boolean dockerShaped(DockerEndpoint endpoint, RawResponse answer) {
@@ -249,7 +249,11 @@ public final class CapabilityNegotiator {
             case VERSION -> json != null && json.isObject() && json.hasNonNull("ApiVersion");
             case INFO -> json != null && json.isObject();
             case LIST_CONTAINERS, LIST_NETWORKS -> json != null && json.isArray();
-            case EVENTS -> true;
+            // The window in the past holds no events: an empty answer, or (should the engine replay some) one JSON object per line.
+            case EVENTS -> answer.body().isBlank() || answer.body().lines().filter(l -> !l.isBlank()).allMatch(l -> {
+                JsonNode event = parseAny(l);
+                return event != null && event.isObject();
+            });
             default -> json != null && json.isObject();
         };
     }
