@@ -176,7 +176,7 @@ final class BoundedHttpClient implements DockerHttpClient {
             if (watch.expired()) {
                 throw new UncheckedIOException(AnswerException.deadline(name, watch.stageAtExpiry, bounds.limit()));
             }
-            throw new UncheckedIOException(describe(e, name, Stage.HEADERS));
+            throw new UncheckedIOException(describe(e, name, watch, bounds));
         }
         if (!watch.enterBody(bounds.bodyInDeadline())) {
             close(http, response);
@@ -186,8 +186,14 @@ final class BoundedHttpClient implements DockerHttpClient {
     }
 
     /** What a failed exchange is, for the user: the answer's own fault where it is one. */
-    private static IOException describe(Exception e, String name, Stage stage) {
+    private static IOException describe(Exception e, String name, Watch watch, Bounds bounds) {
+        Stage stage = watch.stage == null ? Stage.BODY : watch.stage;
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                // The socket's own timeouts (connect, idle read) are this request's deadline reached another way.
+                return AnswerException.deadline(name, t instanceof org.apache.hc.client5.http.ConnectTimeoutException ? Stage.CONNECT : stage,
+                        bounds.limit() != null ? bounds.limit() : bounds.deadline());
+            }
             if (t instanceof AnswerException answer) {
                 return answer.named(name);
             }
@@ -379,7 +385,7 @@ final class BoundedHttpClient implements DockerHttpClient {
                     if (watch.expired()) {
                         throw AnswerException.deadline(name, watch.stageAtExpiry, bounds.limit());
                     }
-                    throw describe(e, name, Stage.BODY);
+                    throw describe(e, name, watch, bounds);
                 }
                 if (n > 0) {
                     read += n;
