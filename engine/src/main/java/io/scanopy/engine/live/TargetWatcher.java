@@ -4,6 +4,11 @@ import io.scanopy.engine.capability.CapabilityNegotiator.Negotiated;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.detection.ServiceMatcher;
 import io.scanopy.engine.discovery.NetworkMapper;
+import io.scanopy.engine.docker.AnswerExcerpt;
+import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.engine.docker.RawResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerEvent;
 import io.scanopy.engine.docker.EventStream;
@@ -363,8 +368,13 @@ final class TargetWatcher implements Runnable {
     }
 
     /**
-     * A ping on the target: when it fails, the stream is closed and the watcher reconnects. It
-     * runs on the target's own threads, so a hung target holds up nobody else's timer.
+     * A liveness check on the target: when it fails, the stream is closed and the watcher
+     * reconnects. An open event stream has no read deadline (Docker is silent while nothing
+     * happens), so silence alone proves nothing; this check does, within the target timeout: a
+     * {@code GET /_ping} answered {@code OK}, then an events window that has already ended, which
+     * a live engine answers at once through the same path as the stream (a proxy that answers
+     * pings but holds everything else fails here). It runs on the target's own threads, so a hung
+     * target holds up nobody else's timer.
      */
     private void checkLiveness() {
         TargetSession current = session;
@@ -374,7 +384,18 @@ final class TargetWatcher implements Runnable {
         }
         current.submit(() -> {
             try {
-                current.docker().send("GET", current.docker().path(DockerEndpoint.PING, null), null);
+                DockerConnection docker = current.docker();
+                RawResponse ping = docker.send("GET", docker.path(DockerEndpoint.PING, null), null);
+                if (!ping.ok() || !ping.body().strip().equals("OK")) {
+                    throw new DockerAccessException(DockerAccessException.Kind.NOT_DOCKER, "GET /_ping answered HTTP " + ping.status() + " "
+                            + AnswerExcerpt.of(ping.body()) + ", not Docker's OK", null);
+                }
+                long second = Instant.now().getEpochSecond() - 2;
+                RawResponse window = docker.send("GET", docker.path(DockerEndpoint.EVENTS, null) + "?since=" + second + "&until=" + (second + 1)
+                        + "&filters=" + URLEncoder.encode("{\"type\":[\"container\",\"network\"]}", StandardCharsets.UTF_8), null);
+                if (!window.ok()) {
+                    throw new DockerAccessException(DockerAccessException.Kind.OTHER, "an ended events window answered HTTP " + window.status(), null);
+                }
             } catch (DockerAccessException e) {
                 log.info("{}: liveness check failed ({}); reconnecting", label, e.getMessage());
                 // Closed but left in place: its reader then reports the end of the current stream.
