@@ -89,6 +89,8 @@ final class TargetWatcher implements Runnable {
     private final Runnable onFirstSync;
 
     private volatile boolean stopping;
+    /** Why the liveness check closed the current stream, for the health message; null when it did not. */
+    private volatile String livenessFailure;
     private volatile Thread thread;
     private volatile EventStream stream;
     /** Read by the liveness check on the timer thread; everything else about the target is this watcher's thread's alone. */
@@ -398,6 +400,7 @@ final class TargetWatcher implements Runnable {
                 }
             } catch (DockerAccessException e) {
                 log.info("{}: liveness check failed ({}); reconnecting", label, e.getMessage());
+                livenessFailure = e.getMessage();
                 // Closed but left in place: its reader then reports the end of the current stream.
                 open.close();
             }
@@ -433,7 +436,10 @@ final class TargetWatcher implements Runnable {
             if (item instanceof StreamEnd end && end.stream() == stream) {
                 // Detection results outlive the stream: back in the queue for after the reconnect.
                 batch.stream().filter(Detected.class::isInstance).forEach(work::offer);
-                throw new StreamLost(end.cause() == null ? "the event stream ended (proxy or Docker restarted, or a proxy timeout)"
+                String silent = livenessFailure;
+                livenessFailure = null;
+                throw new StreamLost(silent != null ? "the event stream was closed: the liveness check failed (" + silent + ")"
+                        : end.cause() == null ? "the event stream ended (proxy or Docker restarted, or a proxy timeout)"
                         : "the event stream broke (" + end.cause().getMessage() + ")");
             }
         }
