@@ -1,13 +1,13 @@
 package io.scanopy.engine.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
@@ -23,8 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,12 +34,14 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
- * The one facade in front of a Docker API: docker-java (with its httpclient5 transport) stays
- * behind it, and everything it returns is our own model. Raw requests serve the capability
- * checks and the version handshake (where status, content type and body matter); typed calls
- * list, inspect, exec and stream events at the negotiated API version. One instance holds one
- * connection pool for a target's life; the event stream has a client of its own because it
- * must never time out while Docker has nothing to say.
+ * The one facade in front of a Docker API: docker-java and httpclient5 stay behind it, and
+ * everything it returns is our own model. Every request goes through {@link BoundedHttpClient}:
+ * a total deadline (the target timeout, or less when a one-shot discovery must end sooner) and a
+ * cap on what is read. Raw requests serve the capability checks, the version handshake, lists and
+ * inspections (read whole within a cap, parsed with docker-java's model, and any other answer
+ * named for what it is); docker-java's typed calls serve exec, whose output is a stream bounded
+ * by its own timeout. The event stream has a client of its own because it must never time out
+ * while Docker has nothing to say.
  */
 public final class DockerConnection implements AutoCloseable {
     /** Bodies of raw answers (capability checks, probes) are cut to this many bytes: they are judged, not used. */
