@@ -94,9 +94,11 @@ final class BoundedHttpClient implements DockerHttpClient {
     private final CloseableHttpClient client;
     private final HttpHost host;
     private final Policy policy;
+    private final Duration connectTimeout;
 
     BoundedHttpClient(URI dockerHost, SSLContext ssl, int maxConnections, Duration connectTimeout, Duration idleTimeout, Policy policy) {
         this.policy = policy;
+        this.connectTimeout = connectTimeout;
         boolean unix = "unix".equals(dockerHost.getScheme());
         String socketPath = dockerHost.getPath();
         if (unix) {
@@ -182,17 +184,17 @@ final class BoundedHttpClient implements DockerHttpClient {
             close(http, response);
             throw new UncheckedIOException(AnswerException.deadline(name, watch.stageAtExpiry, bounds.limit()));
         }
-        return new BoundedResponse(http, response, watch, name, bounds);
+        return new BoundedResponse(this, http, response, watch, name, bounds);
     }
 
     /** What a failed exchange is, for the user: the answer's own fault where it is one. */
-    private static IOException describe(Exception e, String name, Watch watch, Bounds bounds) {
+    private IOException describe(Exception e, String name, Watch watch, Bounds bounds) {
         Stage stage = watch.stage == null ? Stage.BODY : watch.stage;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.SocketTimeoutException || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
                 // The socket's own timeouts (connect, idle read) are this request's deadline reached another way.
-                return AnswerException.deadline(name, t instanceof org.apache.hc.client5.http.ConnectTimeoutException ? Stage.CONNECT : stage,
-                        bounds.limit() != null ? bounds.limit() : bounds.deadline());
+                boolean connecting = t instanceof org.apache.hc.client5.http.ConnectTimeoutException;
+                return AnswerException.deadline(name, connecting ? Stage.CONNECT : stage, connecting ? connectTimeout : bounds.limit());
             }
             if (t instanceof AnswerException answer) {
                 return answer.named(name);
@@ -307,6 +309,7 @@ final class BoundedHttpClient implements DockerHttpClient {
 
     /** An answer whose body is read within the request's deadline and cap. */
     private static final class BoundedResponse implements Response {
+        private final BoundedHttpClient owner;
         private final HttpUriRequestBase http;
         private final ClassicHttpResponse response;
         private final Watch watch;
@@ -314,7 +317,8 @@ final class BoundedHttpClient implements DockerHttpClient {
         private final Bounds bounds;
         private InputStream body;
 
-        BoundedResponse(HttpUriRequestBase http, ClassicHttpResponse response, Watch watch, String name, Bounds bounds) {
+        BoundedResponse(BoundedHttpClient owner, HttpUriRequestBase http, ClassicHttpResponse response, Watch watch, String name, Bounds bounds) {
+            this.owner = owner;
             this.http = http;
             this.response = response;
             this.watch = watch;
@@ -385,7 +389,7 @@ final class BoundedHttpClient implements DockerHttpClient {
                     if (watch.expired()) {
                         throw AnswerException.deadline(name, watch.stageAtExpiry, bounds.limit());
                     }
-                    throw describe(e, name, watch, bounds);
+                    throw owner.describe(e, name, watch, bounds);
                 }
                 if (n > 0) {
                     read += n;
