@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes this machine ready for the test suite, idempotently: a Docker Engine running, and what
-# the test images are built from (static busybox, HAProxy, nginx, dash, bash). Written for Debian as root (our machines and
+# Makes this machine ready for the test suite, idempotently: a Docker Engine running, a second, newer
+# one beside it (scripts/engine-docker26.sh) and Podman (scripts/engine-podman.sh), and what the test
+# images are built from (static busybox, HAProxy, nginx, dash, bash). Written for Debian as root (our machines and
 # CI); elsewhere it says what is missing instead of guessing.
 set -euo pipefail
 
@@ -37,24 +38,33 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   apt-get install -y -qq "${need_packages[@]}" >/dev/null
 fi
 
-if docker info >/dev/null 2>&1; then
-  log "Docker Engine $(docker version --format '{{.Server.Version}}') already answers"
-  exit 0
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  log "no Docker Engine answers and this is not root: start dockerd (sudo dockerd &) and run again"
-  exit 1
-fi
-log "starting dockerd (log: /var/log/scanopy-test-dockerd.log)"
-# A pid file left by a killed dockerd is handled by dockerd itself.
-nohup dockerd >/var/log/scanopy-test-dockerd.log 2>&1 &
-for _ in $(seq 1 60); do
+start_engine() {
   if docker info >/dev/null 2>&1; then
-    log "Docker Engine $(docker version --format '{{.Server.Version}}') is up"
-    exit 0
+    log "Docker Engine $(docker version --format '{{.Server.Version}}') already answers"
+    return 0
   fi
-  sleep 1
-done
-log "dockerd did not answer within 60 s; its log:"
-tail -n 30 /var/log/scanopy-test-dockerd.log >&2 || true
-exit 1
+  if [ "$(id -u)" -ne 0 ]; then
+    log "no Docker Engine answers and this is not root: start dockerd (sudo dockerd &) and run again"
+    exit 1
+  fi
+  log "starting dockerd (log: /var/log/scanopy-test-dockerd.log)"
+  # A pid file left by a killed dockerd is handled by dockerd itself.
+  nohup dockerd >/var/log/scanopy-test-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    if docker info >/dev/null 2>&1; then
+      log "Docker Engine $(docker version --format '{{.Server.Version}}') is up"
+      return 0
+    fi
+    sleep 1
+  done
+  log "dockerd did not answer within 60 s; its log:"
+  tail -n 30 /var/log/scanopy-test-dockerd.log >&2 || true
+  exit 1
+}
+
+start_engine
+# The second, newer engine some tests also run on (testkit/pom.xml, execution engine-docker26).
+log "second engine: $("$(dirname "$0")/engine-docker26.sh")"
+# Podman serving the Docker API, for the testkit's engine-podman execution (after both Docker
+# engines: its subnets are checked against theirs).
+"$(dirname "$0")/engine-podman.sh"

@@ -5,9 +5,11 @@ import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.discovery.DiscoveryEngine;
 import io.scanopy.engine.discovery.DiscoveryResult;
 import io.scanopy.engine.discovery.TargetFailure;
+import io.scanopy.engine.files.OutputFile;
 import io.scanopy.engine.json.InventoryJson;
 import io.scanopy.engine.plugin.PluginRegistry;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +27,8 @@ final class DiscoverCommand extends DaemonCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FORMAT", description = "table or json. Default: table on a terminal, json when piped.")
     Format output;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON inventory to FILE (atomically: written beside it, then renamed).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON inventory to FILE (atomically: written beside it, then renamed;"
+            + " a symbolic link is written through). Only a regular file or a new one; checked before discovery.")
     Path outFile;
 
     @Mixin
@@ -34,6 +37,8 @@ final class DiscoverCommand extends DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DaemonSettings settings = settings();
+        // Checked before discovering, which may take minutes: a bad path fails now, in one line.
+        OutputFile outputFile = outFile == null ? null : OutputFile.check(outFile, "--out");
         PrintWriter out = out();
         PrintWriter err = err();
         try (PluginRegistry plugins = plugins(settings)) {
@@ -49,8 +54,8 @@ final class DiscoverCommand extends DaemonCommand implements Callable<Integer> {
             if (nothing) {
                 return ScanopyDaemon.EXIT_FAILED;
             }
-            if (outFile != null) {
-                InventoryJson.writeAtomically(result.inventory(), outFile);
+            if (outputFile != null) {
+                outputFile.write(InventoryJson.toJson(result.inventory()).getBytes(StandardCharsets.UTF_8));
             }
             Format format = output != null ? output : System.console() != null ? Format.table : Format.json;
             if (outFile == null || output != null) {

@@ -57,6 +57,8 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             }
             out.println("  address:    " + session.docker().transport().describe());
             CapabilityReport report = session.negotiate(!noExec).report();
+            String product = session.describeEngine(List.of(), List.of(), List.of()).productLabel();
+            out.println("  engine:     " + (product == null ? "unknown — GET /version gave no version" : product));
             out.println("  API:        " + session.docker().apiVersion().map(v -> "v" + v).orElse("unversioned paths"));
             out.println();
             out.printf("  %-30s %-12s %-5s %-10s %s%n", "ENDPOINT", "STATUS", "HTTP", "DENIED BY", "FALLBACK IN USE");

@@ -2,6 +2,7 @@ package io.scanopy.cli;
 
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.files.UserFileException;
 import java.io.PrintWriter;
 
 /** One actionable line per failure on stderr; the stack trace only with {@code --debug}. */
@@ -12,7 +13,7 @@ final class Errors {
     static int report(Exception e, boolean debug, PrintWriter err) {
         int code;
         String message;
-        if (e instanceof ConfigurationException) {
+        if (e instanceof ConfigurationException || e instanceof UserFileException) {
             code = ScanopyDaemon.EXIT_USAGE;
             message = e.getMessage();
         } else if (e instanceof DockerAccessException dae) {

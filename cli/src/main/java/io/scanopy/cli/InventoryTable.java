@@ -18,7 +18,7 @@ final class InventoryTable {
     static String render(Inventory inventory) {
         StringBuilder sb = new StringBuilder();
         for (DockerEngine engine : inventory.engines()) {
-            sb.append("Engine ").append(orDash(engine.name())).append("  Docker ").append(orDash(engine.version()))
+            sb.append("Engine ").append(orDash(engine.name())).append("  ").append(orDash(engine.productLabel()))
                     .append("  API ").append(engine.apiVersion() == null ? "unversioned" : engine.apiVersion())
                     .append("  ").append(orDash(engine.os())).append('\n');
             for (DockerEngine.Reach reach : engine.reachedVia()) {

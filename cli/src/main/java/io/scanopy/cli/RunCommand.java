@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.config.DaemonSettings;
 import io.scanopy.engine.detection.ServiceDetector;
+import io.scanopy.engine.files.OutputFile;
 import io.scanopy.engine.live.Daemon;
 import io.scanopy.engine.live.DaemonMetrics;
 import io.scanopy.engine.live.DaemonOptions;
@@ -55,7 +56,8 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
             + ENV_API_KEY + ". Default: none on a loopback address; a random key, printed once, on any other.")
     String apiKey;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Keep a JSON inventory file current (rewritten atomically, debounced).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Keep a JSON inventory file current (rewritten atomically, debounced; a symbolic link is written through)."
+            + " Only a regular file or a new one; checked at start-up.")
     Path outFile;
 
     @Option(names = "--resync-interval", paramLabel = "SECONDS", description = "Inspect every container again this often to heal any drift; 0 = never. Default: ${DEFAULT-VALUE}.")
@@ -73,6 +75,8 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
             throw new ConfigurationException("--resync-interval must be 0 or more and --poll-interval at least 1 (seconds)");
         }
         DaemonOptions options = DaemonOptions.defaults(discovery.options().withTargetTimeout(settings.targetTimeout())).withIntervals(Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds));
+        // A path that cannot be written stops the daemon here (exit 2), not after its first sync.
+        OutputFile outputFile = outFile == null ? null : OutputFile.check(outFile, "--out");
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -84,7 +88,7 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
             try (ServiceDetector detector = new ServiceDetector(discovery.catalogue());
                  Daemon daemon = new Daemon(plugins, settings.targets(), options, options.discovery().detection() == null ? null : detector,
                          new DaemonMetrics(registry, detector), Clock.systemUTC());
-                 InventoryFileWriter file = outFile == null ? null : new InventoryFileWriter(daemon.inventory(), outFile, Duration.ofMillis(200));
+                 InventoryFileWriter file = outputFile == null ? null : new InventoryFileWriter(daemon.inventory(), outputFile, Duration.ofMillis(200));
                  DaemonServer http = new DaemonServer(daemon.inventory(), registry, server)) {
                 http.start();
                 daemon.start();

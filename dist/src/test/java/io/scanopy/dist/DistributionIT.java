@@ -146,6 +146,72 @@ class DistributionIT {
         assertTrue(new ObjectMapper().readTree(out.toFile()).at("/engines/0/containers").isArray());
     }
 
+    /**
+     * A real full disk: a 64 KiB tmpfs mounted for the test (the suite runs as root) and filled.
+     * The discovery succeeds, the write fails in one line naming the user's path, exit 2, and
+     * the previous inventory is still there, whole.
+     */
+    @Test
+    void outOnAFullDiskIsOneLineAndKeepsThePreviousFile() throws Exception {
+        Path disk = Files.createDirectory(unpacked.resolve("full-disk"));
+        Run mount = exec(List.of("mount", "-t", "tmpfs", "-o", "size=64k", "scanopy-dist-it", disk.toString()), Map.of());
+        assertEquals(0, mount.code(), mount.err());
+        try {
+            Path out = Files.writeString(disk.resolve("inventory.json"), "{\"previous\": true}\n");
+            try (var filler = java.nio.channels.FileChannel.open(disk.resolve("filler"), java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(4096);
+                while (true) {
+                    block.clear();
+                    filler.write(block);
+                }
+            } catch (IOException full) {
+                assertTrue(full.getMessage().contains("No space left on device"), "precondition: the disk is full: " + full);
+            }
+            long started = System.nanoTime();
+            Run run = daemon(Map.of(), "discover", "--out", out.toString());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(2, run.code(), run.err());
+            assertEquals("scanopy-daemon: --out " + out + ": the disk holding " + disk
+                    + " is full (No space left on device); free space there, or give a path on another disk; the previous file is kept\n", run.err());
+            assertEquals("{\"previous\": true}\n", Files.readString(out));
+            try (var files = Files.list(disk)) {
+                assertEquals(List.of(disk.resolve("filler"), out), files.sorted().toList(), "no temporary file left");
+            }
+            System.out.println("discover --out on a full disk: exit 2 in " + millis + " ms");
+        } finally {
+            assertEquals(0, exec(List.of("umount", disk.toString()), Map.of()).code(), "umount " + disk);
+        }
+    }
+
+    /**
+     * Permission denied can only be shown as another user (root reads and writes anything): the
+     * launcher runs as nobody (65534, through util-linux's setpriv) with a config file only root
+     * may read, and an --out in a directory only root may write.
+     */
+    @Test
+    void permissionDeniedIsOneLineForANonRootUser() throws Exception {
+        Path shared = Files.createDirectory(unpacked.resolve("as-nobody"));
+        // The user's way to the launcher and to these files: the temporary folder is 0700.
+        Files.setPosixFilePermissions(unpacked, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = Files.writeString(shared.resolve("scanopy.yaml"), "docker-proxy: http://127.0.0.1:9\n");
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", home.resolve("bin/scanopy-daemon").toString());
+
+        List<String> readConfig = new ArrayList<>(asNobody);
+        readConfig.addAll(List.of("--config", config.toString(), "discover"));
+        Run run = exec(readConfig, Map.of());
+        assertEquals(2, run.code(), run.err());
+        assertEquals("scanopy-daemon: --config " + config + ": cannot be read (permission denied); let the daemon's user read it\n", run.err());
+
+        Path out = shared.resolve("inventory.json");
+        List<String> writeOut = new ArrayList<>(asNobody);
+        writeOut.addAll(List.of("discover", "--out", out.toString()));
+        run = exec(writeOut, Map.of());
+        assertEquals(2, run.code(), run.err());
+        assertEquals("scanopy-daemon: --out " + out + ": the directory " + shared + " is not writable (permission denied); let the daemon's user write there, or give another path\n", run.err());
+    }
+
     @Test
     void pluginsListsTheBundledArchives() throws Exception {
         Run run = daemon(Map.of(), "plugins");

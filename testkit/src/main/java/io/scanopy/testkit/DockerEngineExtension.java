@@ -9,7 +9,7 @@ import org.testcontainers.DockerClientFactory;
 /** Fails a test class loudly, with the fix, when no Docker engine can be used. See {@link RequiresDocker}. */
 public final class DockerEngineExtension implements BeforeAllCallback {
     /** What to run on one of our Debian machines to get an engine and the test images' inputs. */
-    public static final String FIX = "run scripts/test-env.sh (installs docker.io and busybox-static and starts dockerd), "
+    public static final String FIX = "run scripts/test-env.sh (installs docker.io and busybox-static, starts dockerd and the second engine on /run/docker26.sock), "
             + "or run the whole suite with scripts/test.sh";
 
     @Override

@@ -30,6 +30,16 @@ public final class EngineEventLog {
         this.sinceMillis = sinceMillis;
     }
 
+    /** Whether the engine is Podman (its Docker API names its engine component "Podman Engine"); asked once, when first needed. */
+    private static final class Engine {
+        static final boolean PODMAN = isPodman();
+
+        private static boolean isPodman() {
+            var components = DockerClientFactory.instance().client().versionCmd().exec().getComponents();
+            return components != null && components.stream().anyMatch(c -> "Podman Engine".equals(c.getName()));
+        }
+    }
+
     /** Docker takes fractional Unix seconds: whole seconds would let earlier events in. */
     private static String dockerTime(long millis) {
         return String.format(Locale.ROOT, "%d.%03d000000", millis / 1000, millis % 1000);
@@ -59,10 +69,14 @@ public final class EngineEventLog {
                 }
             }
         };
-        DockerClientFactory.instance().client().eventsCmd().withSince(dockerTime(sinceMillis)).withUntil(dockerTime(untilMillis)).exec(callback);
+        // Podman 4.3 answers nothing when "until" has a fraction of a second (a fractional "since" works): it is
+        // asked up to the next whole second, and what came after the end is left out here.
+        boolean podman = Engine.PODMAN;
+        String until = podman ? Long.toString(untilMillis / 1000 + 1) : dockerTime(untilMillis);
+        DockerClientFactory.instance().client().eventsCmd().withSince(dockerTime(sinceMillis)).withUntil(until).exec(callback);
         callback.awaitCompletion(20, TimeUnit.SECONDS);
         synchronized (events) {
-            return List.copyOf(events);
+            return events.stream().filter(e -> !podman || e.getTimeNano() == null || e.getTimeNano() <= untilMillis * 1_000_000L).toList();
         }
     }
 
@@ -75,12 +89,17 @@ public final class EngineEventLog {
     }
 
     /**
+     * Docker logs {@code exec_create} for every exec created. Podman logs no exec creation: its
+     * {@code exec} event marks an exec that started (one that could not start is not logged), and
+     * Docker has no event of that name, so both are counted.
+     *
      * @param events events read from the log
-     * @return exec_create events among them, per container id
+     * @return exec_create (Docker) and exec (Podman) events among them, per container id
      */
     public static Map<String, Integer> execCreates(List<Event> events) {
         Map<String, Integer> counts = new HashMap<>();
-        events.stream().filter(e -> e.getAction() != null && e.getAction().startsWith("exec_create")).forEach(e -> counts.merge(e.getId(), 1, Integer::sum));
+        events.stream().filter(e -> e.getAction() != null && (e.getAction().startsWith("exec_create") || e.getAction().equals("exec")))
+                .forEach(e -> counts.merge(e.getId(), 1, Integer::sum));
         return counts;
     }
 
@@ -105,7 +124,7 @@ public final class EngineEventLog {
     }
 
     /**
-     * @return container ids named by a container event (exec_* excluded) or by a network
+     * @return container ids named by a container event (exec events excluded) or by a network
      *     connect/disconnect, from the start until now, with how many such events each
      * @throws InterruptedException when interrupted
      */
@@ -113,7 +132,7 @@ public final class EngineEventLog {
         Map<String, Integer> named = new HashMap<>();
         for (Event event : events()) {
             String action = event.getAction() == null ? "" : event.getAction();
-            if ("container".equals(event.getType() == null ? null : event.getType().getValue()) && !action.startsWith("exec_")) {
+            if ("container".equals(event.getType() == null ? null : event.getType().getValue()) && !action.startsWith("exec")) { // exec_* (Docker), exec and exec_died (Podman)
                 named.merge(event.getId(), 1, Integer::sum);
             } else if (event.getActor() != null && event.getActor().getAttributes() != null && event.getActor().getAttributes().containsKey("container")) {
                 named.merge(event.getActor().getAttributes().get("container"), 1, Integer::sum);

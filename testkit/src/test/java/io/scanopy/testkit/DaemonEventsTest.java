@@ -190,7 +190,7 @@ class DaemonEventsTest {
         ServiceDetector detector = track(Live.detector());
         DetectionOptions shortProbe = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(4), Duration.ofSeconds(120));
         EngineEventLog execs = new EngineEventLog();
-        Daemon daemon = track(Live.daemon(registry, TargetSpec.local(Map.of()), Live.fast(DiscoveryOptions.defaults().withDetection(shortProbe)), detector));
+        Daemon daemon = track(Live.daemon(registry, TargetSpec.local(EngineUnderTest.environment()), Live.fast(DiscoveryOptions.defaults().withDetection(shortProbe)), detector));
         daemon.start();
         assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)), "first sync: " + daemon.inventory().health());
         Live.await(Duration.ofSeconds(30), () -> "the slow container's probe starts", () -> {

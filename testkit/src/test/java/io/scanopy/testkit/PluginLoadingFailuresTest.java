@@ -1,6 +1,7 @@
 package io.scanopy.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scanopy.engine.plugin.PluginLoadFailure;
@@ -11,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
@@ -51,6 +53,30 @@ class PluginLoadingFailuresTest {
             assertTrue(reasons.get("future-plugin").contains("requires SPI >=9.0.0") && reasons.get("future-plugin").contains("provides SPI " + io.scanopy.spi.SpiVersion.CURRENT), reasons.get("future-plugin"));
             assertTrue(reasons.get("ghost-plugin").contains("class com.example.GhostPlugin is declared but missing"), reasons.get("ghost-plugin"));
             assertTrue(reasons.get("corrupt.zip").contains("not a valid zip/jar archive"), reasons.get("corrupt.zip"));
+        }
+    }
+
+    /**
+     * Archives that are not files — a named pipe (opening it would wait for a writer) and a link
+     * to /dev/zero — are reported by name and skipped, in bounded time; the real plugins load.
+     */
+    @Test
+    void anArchiveThatIsNotAFileIsReportedNotOpened(@TempDir Path work) throws Exception {
+        Path plugins = Files.createDirectory(work.resolve("plugins"));
+        try (var built = Files.list(PluginFixtures.builtFolder("scanopy.test.pluginArchives"))) {
+            for (Path p : built.toList()) {
+                Files.copy(p, plugins.resolve(p.getFileName()));
+            }
+        }
+        Path pipe = plugins.resolve("pipe.zip");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor(), "mkfifo");
+        Files.createSymbolicLink(plugins.resolve("zero.jar"), Path.of("/dev/zero"));
+
+        try (PluginRegistry registry = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> PluginRegistry.load(plugins, null))) {
+            assertEquals(List.of("docker-direct", "docker-proxy-linuxserver", "docker-proxy-tecnativa", "docker-proxy-wollomatic"), registry.plugins().stream().map(p -> p.id()).toList());
+            Map<String, String> reasons = registry.failures().stream().collect(Collectors.toMap(PluginLoadFailure::name, PluginLoadFailure::reason));
+            assertEquals(Map.of("pipe.zip", "not a regular file (a named pipe) — replace it with the plugin's release archive",
+                    "zero.jar", "not a regular file (a symbolic link to /dev/zero, a character device) — replace it with the plugin's release archive"), reasons);
         }
     }
 

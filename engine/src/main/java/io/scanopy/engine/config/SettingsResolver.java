@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.scanopy.engine.discovery.DiscoveryOptions;
+import io.scanopy.engine.files.UserFileException;
+import io.scanopy.engine.files.UserFiles;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.TlsFiles;
 import io.scanopy.spi.Transports;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,10 @@ public final class SettingsResolver {
     public static final String ENV_TARGET_TIMEOUT = "SCANOPY_TARGET_TIMEOUT";
     /** The longest target timeout accepted, in seconds: longer is a hang by another name. */
     public static final int MAX_TARGET_TIMEOUT = 600;
+    /** {@link TlsFiles#origin()} when every TLS file came from the flags; messages then name the flag. */
+    public static final String TLS_FROM_FLAGS = "--docker-proxy-ssl-* flags";
+    /** {@link TlsFiles#origin()} when every TLS file came from the variables; messages then name the variable. */
+    public static final String TLS_FROM_VARIABLES = "SCANOPY_DOCKER_PROXY_SSL_* variables";
 
     private static final Set<String> FILE_KEYS = Set.of("docker-proxy", "docker-proxy-ssl-cert", "docker-proxy-ssl-key",
             "docker-proxy-ssl-chain", "docker-proxy-flavor", "plugins-dir", "target-timeout");
@@ -61,7 +66,7 @@ public final class SettingsResolver {
      */
     public static DaemonSettings resolve(CliSettings cli, Map<String, String> env, Path defaultPluginsDir) throws ConfigurationException {
         Path configPath = cli.configFile() != null ? cli.configFile() : pathOrNull(env.get(ENV_CONFIG));
-        ConfigFile file = configPath == null ? ConfigFile.EMPTY : ConfigFile.read(configPath);
+        ConfigFile file = configPath == null ? ConfigFile.EMPTY : ConfigFile.read(configPath, cli.configFile() != null ? "--config" : ENV_CONFIG);
 
         List<FileTarget> sources;
         String setting;
@@ -95,9 +100,13 @@ public final class SettingsResolver {
             targets.add(new TargetSpec(null, null, flavor == null ? null : Flavors.pluginId(flavor), env));
         }
         Path pluginsDir = first(cli.pluginsDir(), pathOrNull(env.get(ENV_PLUGINS_DIR)), null, file.pluginsDir());
+        if (pluginsDir != null) {
+            String pluginsSetting = cli.pluginsDir() != null ? "--plugins-dir" : !blank(env.get(ENV_PLUGINS_DIR)) ? ENV_PLUGINS_DIR : "plugins-dir in config file " + configPath;
+            checkPluginsDir(pluginsDir, pluginsSetting);
+        }
         Duration timeout = cli.targetTimeout() != null ? seconds(cli.targetTimeout(), "--target-timeout")
                 : !blank(env.get(ENV_TARGET_TIMEOUT)) ? seconds(env.get(ENV_TARGET_TIMEOUT), ENV_TARGET_TIMEOUT)
-                : file.targetTimeout() != null ? seconds(file.targetTimeout(), "target-timeout in " + configPath)
+                : file.targetTimeout() != null ? seconds(file.targetTimeout(), "target-timeout in config file " + configPath)
                 : DiscoveryOptions.DEFAULT_TARGET_TIMEOUT;
         return new DaemonSettings(targets, pluginsDir != null ? pluginsDir : defaultPluginsDir, timeout);
     }
@@ -116,13 +125,25 @@ public final class SettingsResolver {
                 + " (for example 20 or 2.5)");
     }
 
+    /**
+     * A plugins directory that is something else (a file, a pipe) is refused; a missing one is
+     * left to plugin loading, which warns and goes on with the classpath plugins.
+     */
+    private static void checkPluginsDir(Path dir, String setting) throws ConfigurationException {
+        try {
+            UserFiles.directoryIfPresent(dir, setting, "give the folder holding the plugin archives (pf4j zip or jar)");
+        } catch (UserFileException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+    }
+
     private static String tlsOrigin(CliSettings cli, Map<String, String> env, Path configPath) {
         List<String> origins = new ArrayList<>();
         if (cli.sslCert() != null || cli.sslKey() != null || cli.sslChain() != null) {
-            origins.add("--docker-proxy-ssl-* flags");
+            origins.add(TLS_FROM_FLAGS);
         }
         if (!blank(env.get(ENV_SSL_CERT)) || !blank(env.get(ENV_SSL_KEY)) || !blank(env.get(ENV_SSL_CHAIN))) {
-            origins.add("SCANOPY_DOCKER_PROXY_SSL_* variables");
+            origins.add(TLS_FROM_VARIABLES);
         }
         if (configPath != null) {
             origins.add("config file " + configPath);
@@ -189,12 +210,12 @@ public final class SettingsResolver {
     private record ConfigFile(List<FileTarget> targets, Path sslCert, Path sslKey, Path sslChain, String flavor, Path pluginsDir, String targetTimeout) {
         static final ConfigFile EMPTY = new ConfigFile(List.of(), null, null, null, null, null, null);
 
-        static ConfigFile read(Path path) throws ConfigurationException {
+        static ConfigFile read(Path path, String setting) throws ConfigurationException {
             String text;
             try {
-                text = Files.readString(path);
-            } catch (IOException e) {
-                throw new ConfigurationException("Config file " + path + (Files.exists(path) ? " cannot be read (check its permissions)" : " does not exist") + " — fix --config / SCANOPY_CONFIG");
+                text = new String(UserFiles.read(path, setting, UserFiles.Kind.CONFIG), StandardCharsets.UTF_8);
+            } catch (UserFileException e) {
+                throw new ConfigurationException(e.getMessage());
             }
             JsonNode root;
             try {

@@ -8,11 +8,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.scanopy.engine.files.UserFileException;
+import io.scanopy.engine.files.UserFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -80,9 +81,9 @@ public final class Catalogue {
     public static Catalogue withUserFile(Path userFile) throws CatalogueException {
         String text;
         try {
-            text = Files.readString(userFile);
-        } catch (IOException e) {
-            throw new CatalogueException("Catalogue " + userFile + (Files.exists(userFile) ? " cannot be read" : " does not exist") + " — fix --catalog");
+            text = new String(UserFiles.read(userFile, "--catalog", UserFiles.Kind.CATALOGUE), StandardCharsets.UTF_8);
+        } catch (UserFileException e) {
+            throw new CatalogueException(e.getMessage());
         }
         String name = userFile.getFileName().toString().toLowerCase(Locale.ROOT);
         List<ServiceDefinition> user = parse(text, userFile.toString(), name.endsWith(".yaml") || name.endsWith(".yml"));

@@ -45,7 +45,7 @@ public final class InventoryComposer {
         List<DockerEngine.Reach> reaches = new ArrayList<>(first.reachedVia());
         reaches.addAll(second.reachedVia());
         reaches.sort(Comparator.comparing(DockerEngine.Reach::target).thenComparing(DockerEngine.Reach::plugin));
-        return new DockerEngine(kept.id(), kept.name(), kept.version(), kept.apiVersion(), kept.os(), reaches,
+        return new DockerEngine(kept.id(), kept.name(), kept.product(), kept.version(), kept.apiVersion(), kept.os(), reaches,
                 kept.capabilities(), kept.containers(), kept.networks(), kept.notes());
     }
 

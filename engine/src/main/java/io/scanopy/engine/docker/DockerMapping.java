@@ -33,6 +33,8 @@ final class DockerMapping {
     static final String COMPOSE_PROJECT = "com.docker.compose.project";
     static final String COMPOSE_SERVICE = "com.docker.compose.service";
 
+    /** Docker's short container ID: the first 12 characters of the ID. */
+    private static final int SHORT_ID_LENGTH = 12;
     private static final Comparator<Port> PORT_ORDER = Comparator.comparingInt(Port::privatePort)
             .thenComparing(Port::protocol)
             .thenComparing(p -> p.hostIp() == null ? "" : p.hostIp())
@@ -74,7 +76,7 @@ final class DockerMapping {
                 compose(labels),
                 listed.getCommand(),
                 new ArrayList<>(ports),
-                attachments(networks),
+                attachments(listed.getId(), networks),
                 List.of(),
                 Container.Detail.LIST_ONLY);
     }
@@ -97,7 +99,7 @@ final class DockerMapping {
                 compose(labels),
                 command(inspected),
                 ports(inspected),
-                attachments(networks),
+                attachments(inspected.getId(), networks),
                 List.of(),
                 Container.Detail.INSPECT);
     }
@@ -221,14 +223,21 @@ final class DockerMapping {
         }
     }
 
-    private static List<NetworkAttachment> attachments(Map<String, ContainerNetwork> networks) {
+    /**
+     * The aliases given to the container on each network. Its short ID is left out: engines before
+     * API 1.45 list it among the aliases, 1.45 and later no longer do (it moved to DNSNames), and
+     * the same container must give the same inventory on either.
+     */
+    private static List<NetworkAttachment> attachments(String containerId, Map<String, ContainerNetwork> networks) {
         if (networks == null) {
             return List.of();
         }
+        String shortId = containerId == null || containerId.length() < SHORT_ID_LENGTH ? null : containerId.substring(0, SHORT_ID_LENGTH);
         List<NetworkAttachment> attachments = new ArrayList<>();
         for (Map.Entry<String, ContainerNetwork> entry : networks.entrySet()) {
             ContainerNetwork n = entry.getValue();
-            List<String> aliases = n.getAliases() == null ? List.of() : n.getAliases().stream().sorted().distinct().toList();
+            List<String> aliases = n.getAliases() == null ? List.of()
+                    : n.getAliases().stream().filter(a -> !a.equals(shortId)).sorted().distinct().toList();
             attachments.add(new NetworkAttachment(
                     emptyToNull(n.getNetworkID()),
                     entry.getKey(),

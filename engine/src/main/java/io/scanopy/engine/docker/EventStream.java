@@ -67,9 +67,28 @@ public final class EventStream implements AutoCloseable {
             long nanos = node.path("timeNano").asLong(0);
             Instant time = nanos > 0 ? Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)
                     : Instant.ofEpochSecond(node.path("time").asLong(0));
-            return new DockerEvent(node.path("Type").asText(""), node.path("Action").asText(node.path("status").asText("")), id, attributes, time);
+            return inDockersForm(node.path("Type").asText(""), node.path("Action").asText(node.path("status").asText("")), id, attributes, time);
         }
         return null;
+    }
+
+    /**
+     * Podman's compat {@code /events} differs from Docker's where the daemon depends on it: a
+     * removed container is {@code remove} (Docker: {@code destroy}), and a network
+     * {@code connect}/{@code disconnect} has the container as its actor and names no network
+     * (Docker: the network is the actor, the container an attribute). Both are put in Docker's
+     * form here; the network of such a connect is unknown, so its id is empty.
+     */
+    static DockerEvent inDockersForm(String type, String action, String actorId, Map<String, String> attributes, Instant time) {
+        if (type.equals("container") && action.equals("remove")) {
+            return new DockerEvent(type, "destroy", actorId, attributes, time);
+        }
+        if (type.equals("network") && (action.equals("connect") || action.equals("disconnect")) && !attributes.containsKey("container")) {
+            Map<String, String> withContainer = new LinkedHashMap<>(attributes);
+            withContainer.put("container", actorId);
+            return new DockerEvent(type, action, "", withContainer, time);
+        }
+        return new DockerEvent(type, action, actorId, attributes, time);
     }
 
     @Override

@@ -1,10 +1,14 @@
 package io.scanopy.engine.docker;
 
+import io.scanopy.engine.config.SettingsResolver;
 import io.scanopy.engine.docker.TlsMaterialException.Fault;
+import io.scanopy.engine.files.UserFileException;
+import io.scanopy.engine.files.UserFiles;
 import io.scanopy.spi.TlsFiles;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.Files;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -17,6 +21,7 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -56,7 +61,7 @@ public final class TlsContexts {
             String missing = files.certificate() == null ? "client certificate (SCANOPY_DOCKER_PROXY_SSL_CERT / --docker-proxy-ssl-cert)" : "client key (SCANOPY_DOCKER_PROXY_SSL_KEY / --docker-proxy-ssl-key)";
             throw new TlsMaterialException(Fault.INCOMPLETE, null, "Incomplete TLS settings (" + files.origin() + "): the " + missing + " is missing — a client certificate and its key must be given together");
         }
-        List<X509Certificate> chain = readCertificates(files.chain(), "CA chain");
+        List<X509Certificate> chain = readCertificates(files.chain(), "CA chain", files.origin());
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
@@ -68,9 +73,9 @@ public final class TlsContexts {
 
             KeyManagerFactory kmf = null;
             if (files.certificate() != null) {
-                List<X509Certificate> clientChain = readCertificates(files.certificate(), "client certificate");
+                List<X509Certificate> clientChain = readCertificates(files.certificate(), "client certificate", files.origin());
                 checkValidity(clientChain.get(0), files.certificate());
-                PrivateKey key = readPrivateKey(files.key());
+                PrivateKey key = readPrivateKey(files.key(), files.origin());
                 checkKeyMatches(key, clientChain.get(0), files);
                 KeyStore identity = KeyStore.getInstance(KeyStore.getDefaultType());
                 identity.load(null, null);
@@ -95,8 +100,12 @@ public final class TlsContexts {
      * @throws TlsMaterialException when unreadable or holding no certificate
      */
     public static List<X509Certificate> readCertificates(Path file, String role) throws TlsMaterialException {
+        return readCertificates(file, role, null);
+    }
+
+    private static List<X509Certificate> readCertificates(Path file, String role, String origin) throws TlsMaterialException {
         List<X509Certificate> certificates = new ArrayList<>();
-        try (Reader reader = open(file, role); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = open(file, role, origin); PEMParser parser = new PEMParser(reader)) {
             Object item;
             while ((item = parser.readObject()) != null) {
                 if (item instanceof X509CertificateHolder holder) {
@@ -121,7 +130,11 @@ public final class TlsContexts {
      * @throws TlsMaterialException when unreadable, not a key, or encrypted
      */
     public static PrivateKey readPrivateKey(Path file) throws TlsMaterialException {
-        try (Reader reader = open(file, "client key"); PEMParser parser = new PEMParser(reader)) {
+        return readPrivateKey(file, null);
+    }
+
+    private static PrivateKey readPrivateKey(Path file, String origin) throws TlsMaterialException {
+        try (Reader reader = open(file, "client key", origin); PEMParser parser = new PEMParser(reader)) {
             Object item;
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             while ((item = parser.readObject()) != null) {
@@ -144,13 +157,34 @@ public final class TlsContexts {
         throw new TlsMaterialException(Fault.NOT_PEM, file, "The client key " + file + " holds no PEM private key — it must contain a -----BEGIN PRIVATE KEY----- (or RSA/EC PRIVATE KEY) block");
     }
 
-    private static Reader open(Path file, String role) throws TlsMaterialException {
+    /** Reads the whole file first, as a file (see {@link UserFiles}): never a pipe, a device or a giant. */
+    private static Reader open(Path file, String role, String origin) throws TlsMaterialException {
         try {
-            return Files.newBufferedReader(file, java.nio.charset.StandardCharsets.US_ASCII);
-        } catch (IOException | SecurityException e) {
-            String why = Files.exists(file) ? "cannot be read (check its permissions)" : "does not exist (check the path, and that the folder is mounted into the daemon's container)";
-            throw new TlsMaterialException(Fault.UNREADABLE, file, "The " + role + " " + file + " " + why);
+            return new StringReader(new String(UserFiles.read(file, setting(role, origin), UserFiles.Kind.PEM), StandardCharsets.US_ASCII));
+        } catch (UserFileException e) {
+            UserFileException.Fault fault = e.fault();
+            boolean notAFile = fault == UserFileException.Fault.WRONG_TYPE || fault == UserFileException.Fault.TOO_LARGE;
+            throw new TlsMaterialException(notAFile ? Fault.NOT_A_FILE : Fault.UNREADABLE, file, e.getMessage());
         }
+    }
+
+    /**
+     * The setting that named a TLS file, as the user wrote it: the flag or variable when all TLS
+     * files came from flags or from variables, else the file's role and where the files came from.
+     */
+    private static String setting(String role, String origin) {
+        String name = switch (role) {
+            case "CA chain" -> "chain";
+            case "client certificate" -> "cert";
+            default -> "key";
+        };
+        if (SettingsResolver.TLS_FROM_FLAGS.equals(origin)) {
+            return "--docker-proxy-ssl-" + name;
+        }
+        if (SettingsResolver.TLS_FROM_VARIABLES.equals(origin)) {
+            return "SCANOPY_DOCKER_PROXY_SSL_" + name.toUpperCase(Locale.ROOT);
+        }
+        return "the " + role + (origin == null || origin.isEmpty() ? "" : " (" + origin + ")");
     }
 
     private static void checkValidity(X509Certificate certificate, Path file) throws TlsMaterialException {

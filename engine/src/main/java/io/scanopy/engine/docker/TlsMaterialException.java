@@ -13,6 +13,8 @@ public final class TlsMaterialException extends Exception {
     public enum Fault {
         /** Missing or not readable. */
         UNREADABLE,
+        /** Not a regular file (a directory, named pipe, device or socket), or larger than a PEM file may be. */
+        NOT_A_FILE,
         /** Not a PEM file of the expected kind. */
         NOT_PEM,
         /** The private key is encrypted (needs a passphrase). */

@@ -14,10 +14,6 @@ import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.inventory.Inventory;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -71,41 +67,6 @@ public final class InventoryJson {
     public static void write(Inventory inventory, OutputStream out) throws IOException {
         out.write(toJson(inventory).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         out.flush();
-    }
-
-    /**
-     * Writes the JSON to a file atomically: to a temporary file in the same directory, then
-     * renamed over the target, so a reader never sees a half-written inventory.
-     *
-     * @param inventory the inventory
-     * @param file the destination
-     * @throws IOException when the directory is not writable
-     */
-    public static void writeAtomically(Inventory inventory, Path file) throws IOException {
-        writeAtomically(toJson(inventory).getBytes(java.nio.charset.StandardCharsets.UTF_8), file);
-    }
-
-    /**
-     * Writes JSON already made (the daemon's snapshot) to a file atomically, as above.
-     *
-     * @param json the JSON bytes
-     * @param file the destination
-     * @throws IOException when the directory is not writable
-     */
-    public static void writeAtomically(byte[] json, Path file) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-        try {
-            Files.write(temp, json);
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 
     /** An endpoint reads as what it is on the wire: {@code GET /containers/{id}/json}. */

@@ -1,9 +1,8 @@
 package io.scanopy.engine.live;
 
 import io.scanopy.engine.concurrent.DaemonThreads;
-import io.scanopy.engine.json.InventoryJson;
-import java.io.IOException;
-import java.nio.file.Path;
+import io.scanopy.engine.files.OutputFile;
+import io.scanopy.engine.files.UserFileException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,13 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a JSON file of the live inventory current for file-based consumers: rewritten
- * atomically (beside it, then renamed) after each change, at most once per debounce period,
- * so a burst of changes costs one write.
+ * atomically ({@link OutputFile}) after each change, at most once per debounce period, so a
+ * burst of changes costs one write. A failed write (a full disk) is logged in one line and the
+ * previous file kept; the next change tries again.
  */
 public final class InventoryFileWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InventoryFileWriter.class);
     private final LiveInventory inventory;
-    private final Path file;
+    private final OutputFile file;
     private final Duration debounce;
     private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("inventory-file"));
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -29,10 +29,10 @@ public final class InventoryFileWriter implements AutoCloseable {
 
     /**
      * @param inventory the live inventory
-     * @param file the file to keep current
+     * @param file the file to keep current, checked at start-up ({@link OutputFile#check})
      * @param debounce the shortest time between two writes
      */
-    public InventoryFileWriter(LiveInventory inventory, Path file, Duration debounce) {
+    public InventoryFileWriter(LiveInventory inventory, OutputFile file, Duration debounce) {
         this.inventory = inventory;
         this.file = file;
         this.debounce = debounce;
@@ -57,10 +57,12 @@ public final class InventoryFileWriter implements AutoCloseable {
             return;
         }
         try {
-            InventoryJson.writeAtomically(snapshot.json(), file);
+            file.write(snapshot.json());
             lastEtag = snapshot.etag();
-        } catch (IOException | RuntimeException e) {
-            log.warn("Cannot write the inventory to {} ({}); will try again on the next change", file, e.getMessage());
+        } catch (UserFileException e) {
+            log.warn("Cannot write the inventory: {}; will try again on the next change", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("Cannot write the inventory to {} ({}); will try again on the next change", file.path(), e.toString());
         }
     }
 

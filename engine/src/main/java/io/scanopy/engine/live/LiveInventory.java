@@ -496,7 +496,7 @@ public final class LiveInventory {
             DockerEngine e = t.engine;
             List<Note> engineNotes = new ArrayList<>(e.notes());
             engineNotes.addAll(t.detectionNotes.values());
-            engines.add(new DockerEngine(e.id(), e.name(), e.version(), e.apiVersion(), e.os(), e.reachedVia(), e.capabilities(), containers, networks, engineNotes));
+            engines.add(new DockerEngine(e.id(), e.name(), e.product(), e.version(), e.apiVersion(), e.os(), e.reachedVia(), e.capabilities(), containers, networks, engineNotes));
         }
         Inventory inventory = InventoryComposer.compose(engines, notes, lastModified);
         byte[] json = InventoryJson.toJson(inventory).getBytes(StandardCharsets.UTF_8);

@@ -263,7 +263,7 @@ final class TargetWatcher implements Runnable {
         }
     }
 
-    /** Plugin, engine, API version, containers and what is degraded: the one line an operator needs per target. */
+    /** Plugin, engine (product and version), API version, address, containers and what is degraded: the one line an operator needs per target. */
     private String readyLine(CapabilityReport report) {
         io.scanopy.spi.inventory.DockerEngine engine = session.describeEngine(List.of(), List.of(), List.of());
         List<String> degraded = new ArrayList<>();
@@ -273,8 +273,9 @@ final class TargetWatcher implements Runnable {
             }
         }
         return "plugin " + session.plugin().id() + ", engine " + (engine.name() == null ? engine.id() : engine.name())
-                + (engine.version() == null ? "" : " (Docker " + engine.version() + ")")
+                + (engine.productLabel() == null ? "" : " (" + engine.productLabel() + ")")
                 + ", API " + (engine.apiVersion() == null ? "unversioned" : "v" + engine.apiVersion())
+                + ", address " + session.docker().transport().describe()
                 + ", " + inventory.containerIds(label).size() + " containers, "
                 + (degraded.isEmpty() ? "nothing degraded" : "degraded: " + String.join("; ", degraded));
     }
@@ -452,6 +453,8 @@ final class TargetWatcher implements Runnable {
         Set<String> destroyed = new java.util.HashSet<>();
         Map<String, Instant> networks = new LinkedHashMap<>();
         Set<String> destroyedNetworks = new java.util.HashSet<>();
+        // Containers connected to a network the event did not name (Podman): their networks are read after them.
+        Set<String> connectedToUnnamed = new java.util.HashSet<>();
         boolean resync = false;
         for (Object item : batch) {
             if (item == Signal.RESYNC) {
@@ -475,7 +478,12 @@ final class TargetWatcher implements Runnable {
                     if (container != null && (verb.equals("connect") || verb.equals("disconnect"))) {
                         containers.merge(container, event.time(), LATER);
                     }
-                    networks.merge(event.actorId(), event.time(), LATER);
+                    if (!event.actorId().isEmpty()) {
+                        networks.merge(event.actorId(), event.time(), LATER);
+                    } else if (container != null && verb.equals("connect")) {
+                        // Podman names no network (see EventStream) and logs no network create: all are read after the container.
+                        connectedToUnnamed.add(container);
+                    }
                     if (verb.equals("destroy") || verb.equals("remove")) {
                         destroyedNetworks.add(event.actorId());
                     }
@@ -516,6 +524,8 @@ final class TargetWatcher implements Runnable {
         }
         if (derivedNetworks) {
             inventory.replaceNetworks(label, NetworkMapper.deriveFrom(inventory.containers(label)));
+        } else if (!connectedToUnnamed.isEmpty()) {
+            readAllNetworks();
         } else if (!networks.isEmpty()) {
             refreshNetworks(networks.keySet(), destroyedNetworks);
         }
@@ -557,6 +567,21 @@ final class TargetWatcher implements Runnable {
             }
         }
         return result;
+    }
+
+    /**
+     * Every network, with one list: after a Podman connect, which names no network, to a network
+     * that may be new (Podman logs no network create).
+     */
+    private void readAllNetworks() throws DockerAccessException {
+        try {
+            inventory.replaceNetworks(label, session.docker().listNetworks());
+        } catch (DockerAccessException e) {
+            if (connectionLost(e)) {
+                throw e;
+            }
+            log.warn("{}: reading networks failed ({}); they stay as they were until the next resync", label, e.getMessage());
+        }
     }
 
     /** Networks named by events: destroyed ones leave, the others are read with one filtered list. */

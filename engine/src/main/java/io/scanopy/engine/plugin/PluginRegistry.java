@@ -1,5 +1,6 @@
 package io.scanopy.engine.plugin;
 
+import io.scanopy.engine.files.UserFiles;
 import io.scanopy.spi.DockerAccessPlugin;
 import io.scanopy.spi.SpiVersion;
 import java.io.IOException;
@@ -135,6 +136,12 @@ public final class PluginRegistry implements AutoCloseable {
         }
         // One archive at a time, so one bad archive is reported by name and the rest still load.
         for (Path archive : archives) {
+            if (!Files.isRegularFile(archive)) {
+                // Opening a named pipe would wait for a writer: only a regular file is read.
+                failures.add(new PluginLoadFailure(archive.getFileName().toString(), "not a regular file (" + UserFiles.describe(archive)
+                        + ") — replace it with the plugin's release archive"));
+                continue;
+            }
             try (ZipFile check = new ZipFile(archive.toFile())) {
                 check.size();
             } catch (IOException e) {
@@ -247,7 +254,7 @@ public final class PluginRegistry implements AutoCloseable {
 
     private static boolean isArchive(Path path) {
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        return Files.isRegularFile(path) && (name.endsWith(".zip") || name.endsWith(".jar"));
+        return name.endsWith(".zip") || name.endsWith(".jar");
     }
 
     private static String describe(Throwable e) {

@@ -10,6 +10,7 @@ import io.scanopy.engine.discovery.NetworkMapper;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.engine.docker.DockerConnection;
+import io.scanopy.engine.docker.EngineProduct;
 import io.scanopy.engine.plugin.LoadedPlugin;
 import io.scanopy.engine.plugin.PluginRegistry;
 import io.scanopy.spi.Denial;
@@ -444,10 +445,12 @@ public final class TargetSession implements AutoCloseable {
             String arch = CapabilityNegotiator.text(version, "Arch");
             os = vos == null ? null : arch == null ? vos : vos + "/" + arch;
         }
+        EngineProduct product = EngineProduct.of(version);
         return new DockerEngine(
                 id,
                 CapabilityNegotiator.text(info, "Name"),
-                CapabilityNegotiator.text(version, "Version"),
+                product.name(),
+                product.version(),
                 docker.apiVersion().map(Object::toString).orElse(null),
                 os,
                 List.of(new DockerEngine.Reach(target.label(), plugin().id(), docker.transport().describe())),
@@ -458,12 +461,12 @@ public final class TargetSession implements AutoCloseable {
     }
 
     /**
-     * @return the engine's id from {@code /info}, or a stand-in made from the address when it is denied
+     * @return the engine's id from {@code /info} (see {@link EngineProduct#engineId}), or a stand-in made from the address when it is denied
      */
     public String engineId() {
         Negotiated result = negotiated;
-        String id = CapabilityNegotiator.text(result == null ? null : result.info(), "ID");
-        return id == null || id.isEmpty() ? "unidentified:" + docker.transport().describe() : id;
+        String id = result == null ? null : EngineProduct.of(result.version()).engineId(result.info());
+        return id == null ? "unidentified:" + docker.transport().describe() : id;
     }
 
     @Override

@@ -105,7 +105,30 @@ class SettingsResolverTest {
     void aMissingConfigFileIsNamed() {
         Path missing = dir.resolve("nope.yaml");
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsResolver.resolve(cli(missing, List.of(), null, null), Map.of(), null));
-        assertTrue(e.getMessage().contains(missing + " does not exist"), e.getMessage());
+        assertEquals("--config " + missing + ": does not exist; check the path (in a container: that its folder is mounted)", e.getMessage());
+    }
+
+    @Test
+    void aConfigFileThatIsADeviceIsRefusedNotReadUntilMemoryRunsOut() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SettingsResolver.resolve(cli(null, List.of(), null, null), Map.of("SCANOPY_CONFIG", "/dev/zero"), null));
+        assertEquals("SCANOPY_CONFIG=/dev/zero: not a regular file (a character device); give the YAML config file", e.getMessage());
+    }
+
+    @Test
+    void aPluginsDirThatIsNotADirectoryIsRefusedNamingItsSetting() throws Exception {
+        Path file = Files.writeString(dir.resolve("plugins.zip"), "x");
+        CliSettings flag = new CliSettings(null, List.of(), null, null, null, null, file);
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> SettingsResolver.resolve(flag, Map.of(), null));
+        assertEquals("--plugins-dir " + file + ": not a directory (a regular file); give the folder holding the plugin archives (pf4j zip or jar)", e.getMessage());
+
+        Path config = config("plugins-dir: plugins.zip\n");
+        e = assertThrows(ConfigurationException.class, () -> SettingsResolver.resolve(cli(config, List.of(), null, null), Map.of(), null));
+        assertTrue(e.getMessage().startsWith("plugins-dir in config file " + config + " " + file + ": not a directory"), e.getMessage());
+
+        // A missing one is left to plugin loading, which warns and goes on with the classpath plugins.
+        Path missing = dir.resolve("none");
+        assertEquals(missing, SettingsResolver.resolve(new CliSettings(null, List.of(), null, null, null, null, missing), Map.of(), null).pluginsDir());
     }
 
     @Test

@@ -277,7 +277,9 @@ function pair(term, value) {
 }
 
 function engineLabel(engine) {
-  return [engine.name, engine.version && `Docker ${engine.version}`, engine.id].filter(Boolean).join(' · ');
+  // The product is "Docker" or "Podman" (from /version's components); without it only the version is known.
+  const product = engine.version && (engine.product ? `${engine.product} ${engine.version}` : engine.version);
+  return [engine.name, product, engine.id].filter(Boolean).join(' · ');
 }
 
 function displayName(container) {

@@ -1,10 +1,9 @@
 package io.scanopy.testkit.proxy;
 
 import com.github.dockerjava.api.model.ExposedPort;
+import io.scanopy.testkit.EngineUnderTest;
 import io.scanopy.testkit.LoopbackPorts;
 import io.scanopy.testkit.TestContainer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import com.github.dockerjava.api.model.AccessMode;
@@ -17,9 +16,11 @@ import java.util.ArrayList;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * A socket proxy in front of the local engine's socket, published on 127.0.0.1 only. Configure
- * it with the same environment or flags as the real proxy (for example from a plugin's
- * {@link io.scanopy.spi.ProxySetup}); {@link #url()} is what the daemon is given.
+ * A socket proxy in front of the engine under test, published on 127.0.0.1 only: that engine's
+ * socket on this machine ({@link EngineUnderTest#socket()}) is the proxy's
+ * {@code /var/run/docker.sock}. Configure it with the same environment or flags as the real proxy
+ * (for example from a plugin's {@link io.scanopy.spi.ProxySetup}); {@link #url()} is what the
+ * daemon is given.
  */
 public final class ProxyContainer extends GenericContainer<ProxyContainer> {
     private final ProxyImage image;
@@ -43,7 +44,7 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
         this.port = port;
         this.scheme = scheme;
         withLabel(TestContainer.RUN_LABEL, TestContainer.RUN_ID);
-        readOnlyBind("/var/run/docker.sock", "/var/run/docker.sock");
+        readOnlyBind(EngineUnderTest.socket().toString(), "/var/run/docker.sock");
         withCreateContainerCmdModifier(cmd -> {
             LoopbackPorts.apply(cmd, List.<ExposedPort>of(), List.of(port));
             if (hostPort != null) {
@@ -128,14 +129,10 @@ public final class ProxyContainer extends GenericContainer<ProxyContainer> {
     }
 
     /**
-     * @return the group id of the local engine's socket, as {@code stat -c %g /var/run/docker.sock} prints it
+     * @return the group id of the engine under test's socket, as {@code stat -c %g SOCKET} prints it
      */
     public static String socketGroup() {
-        try {
-            return String.valueOf(Files.getAttribute(Path.of("/var/run/docker.sock"), "unix:gid"));
-        } catch (Exception e) {
-            return "0";
-        }
+        return String.valueOf(EngineUnderTest.socketGroup());
     }
 
     /**

@@ -9,24 +9,48 @@ import io.scanopy.spi.Transport;
 import io.scanopy.spi.Transports;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
 /**
  * Reaches the Docker engine directly: the local socket by default, or wherever
- * {@code DOCKER_HOST} points, read the way the docker CLI reads it. Also serves an explicit
+ * {@code DOCKER_HOST} points, read the way the docker CLI reads it. The local socket is Docker's
+ * when it exists, else Podman's (rootful, then the user's rootless one): Podman serves the same
+ * API there and sets no {@code DOCKER_HOST} by itself. Also serves an explicit
  * {@code unix://} or {@code tcp://} endpoint, and, weakly, any {@code http(s)://} Docker API
  * endpoint when no proxy plugin claims it (a generic proxy).
  */
 @Extension
 public final class DirectDockerPlugin implements DockerAccessPlugin {
-    /** The socket used when neither the user nor {@code DOCKER_HOST} says otherwise. */
+    /** The socket used when neither the user nor {@code DOCKER_HOST} says otherwise, and when no local socket exists. */
     public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
+    /** Rootful Podman's Docker-compatible socket ({@code podman system service}, {@code podman.socket}). */
+    public static final Path PODMAN_SOCKET = Path.of("/run/podman/podman.sock");
+    /** Rootless Podman's socket, under the user's {@code XDG_RUNTIME_DIR}. */
+    static final String PODMAN_USER_SOCKET = "podman/podman.sock";
 
     static final int SCORE_DIRECT = 100;
     static final int SCORE_GENERIC_HTTP = 10;
+
+    /** Where the absolute socket paths are looked up: "/" except in tests. */
+    private final Path root;
+
+    /** The plugin as loaded: sockets looked up on this machine's file system. */
+    public DirectDockerPlugin() {
+        this(Path.of("/"));
+    }
+
+    /**
+     * @param root the directory the socket paths are resolved against (a test's temporary directory)
+     */
+    DirectDockerPlugin(Path root) {
+        this.root = root;
+    }
 
     @Override
     public String id() {
@@ -35,7 +59,7 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
 
     @Override
     public String description() {
-        return "Docker engine through its socket (default /var/run/docker.sock) or DOCKER_HOST";
+        return "Docker engine through its socket (/var/run/docker.sock, else Podman's /run/podman/podman.sock or $XDG_RUNTIME_DIR/podman/podman.sock) or DOCKER_HOST";
     }
 
     @Override
@@ -56,9 +80,32 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
         }
         String dockerHost = target.environment().getOrDefault("DOCKER_HOST", "").strip();
         if (dockerHost.isEmpty()) {
-            return new Transport.UnixSocket(DEFAULT_SOCKET);
+            return new Transport.UnixSocket(localSocket(target.environment()));
         }
         return fromDockerHost(dockerHost, "DOCKER_HOST", target);
+    }
+
+    /**
+     * The local engine's socket: the first of Docker's, rootful Podman's and the user's rootless
+     * Podman's that exists; Docker's when none does (its "not found" message is the one to show).
+     */
+    private Path localSocket(Map<String, String> environment) {
+        List<Path> candidates = new ArrayList<>(List.of(DEFAULT_SOCKET, PODMAN_SOCKET));
+        String runtimeDir = environment.getOrDefault("XDG_RUNTIME_DIR", "").strip();
+        if (runtimeDir.startsWith("/")) {
+            candidates.add(Path.of(runtimeDir).resolve(PODMAN_USER_SOCKET));
+        }
+        for (Path candidate : candidates) {
+            Path onDisk = onThisMachine(candidate);
+            if (Files.exists(onDisk)) {
+                return onDisk;
+            }
+        }
+        return onThisMachine(DEFAULT_SOCKET);
+    }
+
+    private Path onThisMachine(Path absolute) {
+        return root.resolve(absolute.getRoot().relativize(absolute));
     }
 
     /**
