@@ -26,6 +26,7 @@ final class AnswerException extends IOException {
 
     /** Where a request stood when its deadline passed. */
     enum Stage {
+        NOT_SENT("before it could be sent: the time for the target was used up"),
         CONNECT("connecting"),
         HEADERS("waiting for the status line and headers"),
         BODY("reading the body");

@@ -155,6 +155,9 @@ final class BoundedHttpClient implements DockerHttpClient {
         }
         Bounds bounds = policy.of(request.method(), request.path());
         String name = AnswerExcerpt.request(request.method(), request.path());
+        if (bounds.deadline() != null && (bounds.deadline().isZero() || bounds.deadline().isNegative())) {
+            throw new UncheckedIOException(AnswerException.deadline(name, Stage.NOT_SENT, bounds.limit()));
+        }
         HttpUriRequestBase http = new HttpUriRequestBase(request.method(), URI.create(request.path()));
         http.setScheme(host.getSchemeName());
         http.setAuthority(new URIAuthority(host.getHostName(), host.getPort()));
