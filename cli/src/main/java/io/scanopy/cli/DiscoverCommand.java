@@ -43,7 +43,7 @@ final class DiscoverCommand extends DaemonCommand implements Callable<Integer> {
         PrintWriter err = err();
         try (PluginRegistry plugins = plugins(settings)) {
             DiscoveryEngine engine = new DiscoveryEngine(plugins, new ServiceDetector(discovery.catalogue()), java.time.Clock.systemUTC());
-            DiscoveryResult result = engine.discover(settings.targets(), discovery.options());
+            DiscoveryResult result = engine.discover(settings.targets(), discovery.options().withTargetTimeout(settings.targetTimeout()));
             boolean nothing = result.failures().size() == settings.targets().size();
             if (nothing && settings.targets().size() == 1) {
                 throw result.failures().get(0).error();

@@ -41,7 +41,7 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             DiscoveryEngine engine = new DiscoveryEngine(plugins);
             for (TargetSpec target : settings.targets()) {
                 out.println("Target: " + target.label());
-                healthy &= check(engine, target, out);
+                healthy &= check(engine, target, settings.targetTimeout(), out);
                 out.println();
             }
         }
@@ -49,8 +49,8 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
         return healthy ? 0 : ScanopyDaemon.EXIT_FAILED;
     }
 
-    private boolean check(DiscoveryEngine engine, TargetSpec target, PrintWriter out) {
-        try (TargetSession session = engine.open(target)) {
+    private boolean check(DiscoveryEngine engine, TargetSpec target, java.time.Duration timeout, PrintWriter out) {
+        try (TargetSession session = engine.open(target, timeout)) {
             out.println("  plugin:     " + session.plugin().id() + (target.flavor() == null ? "" : " (forced)"));
             for (String reason : session.selectionReasons()) {
                 out.println("              " + reason);
@@ -62,23 +62,23 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             out.println("  API:        " + session.docker().apiVersion().map(v -> "v" + v).orElse("unversioned paths"));
             out.println();
             out.printf("  %-30s %-12s %-5s %-10s %s%n", "ENDPOINT", "STATUS", "HTTP", "DENIED BY", "FALLBACK IN USE");
-            boolean requiredMissing = false;
             for (Check c : report.checks()) {
                 EndpointRequirement requirement = session.plugin().plugin().endpoints().stream()
                         .filter(r -> r.endpoint() == c.endpoint()).findFirst().orElse(null);
                 boolean required = requirement != null && requirement.required();
-                requiredMissing |= required && c.status() == Status.DENIED;
                 out.printf("  %-30s %-12s %-5s %-10s %s%n", c.endpoint().method() + " " + c.endpoint().pathTemplate(),
                         c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                         c.httpStatus() == null ? "" : c.httpStatus(), c.deniedBy() == null ? "" : c.deniedBy(),
-                        c.status() != Status.DENIED ? "" : required ? "none: REQUIRED" : c.fallback().effect());
+                        !notAllowed(c) ? "" : required ? "none: REQUIRED" : c.fallback().effect());
             }
-            boolean anyDenied = report.checks().stream().anyMatch(c -> c.status() == Status.DENIED);
+            // The same judgement discovery makes: doctor and discover always agree on whether discovery can work.
+            java.util.Optional<String> blocker = session.cannotDiscover(report);
+            boolean anyDenied = report.checks().stream().anyMatch(DoctorCommand::notAllowed);
             if (anyDenied) {
                 out.println();
                 out.println("  To fix:");
                 for (Check c : report.checks()) {
-                    if (c.status() == Status.DENIED) {
+                    if (notAllowed(c)) {
                         out.println("  - " + c.endpoint().method() + " " + c.endpoint().pathTemplate() + ": " + c.remediation());
                     }
                 }
@@ -87,13 +87,21 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             out.println();
             out.println("  detection:  " + detection(report));
             out.println("  changes:    " + changes(report));
-            out.println("  verdict:    " + (requiredMissing ? "FAILED — a required endpoint is denied; nothing can be discovered"
+            boolean requiredDenied = report.checks().stream().anyMatch(c -> c.status() == Status.DENIED && (c.endpoint() == DockerEndpoint.LIST_CONTAINERS
+                    || session.plugin().plugin().endpoints().stream().anyMatch(r -> r.endpoint() == c.endpoint() && r.required())));
+            out.println("  verdict:    " + (blocker.isPresent() && requiredDenied ? "FAILED — a required endpoint is denied; nothing can be discovered"
+                    : blocker.isPresent() ? "FAILED — nothing can be discovered: " + blocker.get()
                     : anyDenied ? "DEGRADED — discovery works with the fallbacks above" : "OK"));
-            return !requiredMissing;
+            return blocker.isEmpty();
         } catch (DockerAccessException e) {
             out.println("  verdict:    FAILED — " + e.getMessage());
             return false;
         }
+    }
+
+    /** Denied, failing, or not Docker's: a fallback is in use (or nothing works). */
+    private static boolean notAllowed(Check c) {
+        return c.status() != Status.ALLOWED && c.status() != Status.NOT_CHECKED;
     }
 
     /**
@@ -136,8 +144,12 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
     /** How the daemon will stay current on this target. */
     private static String changes(CapabilityReport report) {
         Check events = report.check(DockerEndpoint.EVENTS);
-        if (events == null || events.status() != Status.DENIED) {
+        if (events == null || !notAllowed(events)) {
             return "followed live (GET /events allowed): the daemon sees each change within a fraction of a second";
+        }
+        if (events.status() != Status.DENIED) {
+            return "polled — GET /events " + (events.status() == Status.ERROR ? "failed" : "is not answered as Docker does") + " (HTTP " + events.httpStatus()
+                    + "): the daemon lists containers every --poll-interval (30 s) instead";
         }
         return "polled — GET /events is denied (HTTP " + events.httpStatus() + " from the " + events.deniedBy()
                 + "): the daemon lists containers every --poll-interval (30 s) instead; to follow events: " + events.remediation();
@@ -149,6 +161,10 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
         }
         for (DockerEndpoint e : new DockerEndpoint[] {DockerEndpoint.EXEC_CREATE, DockerEndpoint.EXEC_START, DockerEndpoint.EXEC_INSPECT}) {
             Check c = report.check(e);
+            if (c != null && c.status() != Status.DENIED && notAllowed(c)) {
+                return "degraded — exec is not usable (" + e.method() + " " + e.pathTemplate() + ": " + c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                        + ", HTTP " + c.httpStatus() + "): containers are still discovered, services only from image, label and port rules";
+            }
             if (c != null && c.status() == Status.DENIED) {
                 return "degraded — exec is denied (" + e.method() + " " + e.pathTemplate() + ", HTTP " + c.httpStatus() + " from the " + c.deniedBy()
                         + "): containers are still discovered, services only from image, label and port rules";

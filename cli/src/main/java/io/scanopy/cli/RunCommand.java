@@ -74,7 +74,7 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
         if (resyncSeconds < 0 || pollSeconds < 1) {
             throw new ConfigurationException("--resync-interval must be 0 or more and --poll-interval at least 1 (seconds)");
         }
-        DaemonOptions options = DaemonOptions.defaults(discovery.options()).withIntervals(Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds));
+        DaemonOptions options = DaemonOptions.defaults(discovery.options().withTargetTimeout(settings.targetTimeout())).withIntervals(Duration.ofSeconds(resyncSeconds), Duration.ofSeconds(pollSeconds));
         // A path that cannot be written stops the daemon here (exit 2), not after its first sync.
         OutputFile outputFile = outFile == null ? null : OutputFile.check(outFile, "--out");
         CountDownLatch stop = new CountDownLatch(1);

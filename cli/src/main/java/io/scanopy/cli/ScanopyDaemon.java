@@ -68,6 +68,11 @@ public final class ScanopyDaemon implements Runnable {
             description = "Folder of plugin archives (pf4j zip or jar). Env: SCANOPY_PLUGINS_DIR. Default: the distribution's plugins/.")
     Path pluginsDir;
 
+    @Option(names = "--target-timeout", paramLabel = "SECONDS", scope = ScopeType.INHERIT,
+            description = "Time reaching one target and reading its inventory may take in all, and any one request to it (service detection has its own"
+                    + " deadline). Env: SCANOPY_TARGET_TIMEOUT. Default: 20.")
+    String targetTimeout;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Debug logging on stderr, and stack traces on errors.")
     boolean debug;
 
@@ -161,7 +166,7 @@ public final class ScanopyDaemon implements Runnable {
      * @throws ConfigurationException when a setting is unusable
      */
     DaemonSettings settings() throws ConfigurationException {
-        CliSettings cli = new CliSettings(configFile, dockerProxies, sslCert, sslKey, sslChain, flavor, pluginsDir);
+        CliSettings cli = new CliSettings(configFile, dockerProxies, sslCert, sslKey, sslChain, flavor, pluginsDir, targetTimeout);
         return SettingsResolver.resolve(cli, environment, defaultPluginsDir());
     }
 

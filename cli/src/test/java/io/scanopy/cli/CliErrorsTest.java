@@ -48,6 +48,14 @@ class CliErrorsTest {
     }
 
     @Test
+    void aTargetTimeoutThatIsNoTimeIsAConfigurationError() {
+        assertOneLine(run(Map.of(), "--target-timeout", "0", "discover"), ScanopyDaemon.EXIT_USAGE,
+                "--target-timeout=0 is not a time in seconds: use a number above 0 and at most 600 (for example 20 or 2.5)");
+        assertOneLine(run(Map.of("SCANOPY_TARGET_TIMEOUT", "forever"), "doctor"), ScanopyDaemon.EXIT_USAGE,
+                "SCANOPY_TARGET_TIMEOUT=forever is not a time in seconds");
+    }
+
+    @Test
     void missingSocket(@TempDir Path dir) {
         Path socket = dir.resolve("docker.sock");
         assertOneLine(run(Map.of("DOCKER_HOST", "unix://" + socket), "discover"), ScanopyDaemon.EXIT_FAILED,

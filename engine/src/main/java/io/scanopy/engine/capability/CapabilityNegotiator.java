@@ -2,7 +2,9 @@ package io.scanopy.engine.capability;
 
 import io.scanopy.engine.docker.ApiVersions;
 import io.scanopy.engine.docker.ApiVersions.ApiVersion;
+import io.scanopy.engine.docker.AnswerExcerpt;
 import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.docker.DockerAnswers;
 import io.scanopy.engine.docker.DockerConnection;
 import io.scanopy.engine.docker.RawResponse;
 import io.scanopy.spi.Denial;
@@ -26,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -116,7 +119,7 @@ public final class CapabilityNegotiator {
             // (exec start passing while exec create is refused).
             Set<DockerEndpoint> allowed = EnumSet.noneOf(DockerEndpoint.class);
             received.forEach((endpoint, answer) -> {
-                if (reachedDocker(answer)) {
+                if (dockerShaped(endpoint, answer)) {
                     allowed.add(endpoint);
                 }
             });
@@ -171,9 +174,9 @@ public final class CapabilityNegotiator {
     }
 
     /**
-     * Judges one answer: allowed when it reached Docker (a success, or Docker's own JSON error
-     * such as 404 for the probe id); denied on 401/403/405/407, or on any answer that is not
-     * Docker's (a proxy's page).
+     * Judges one answer: allowed when it is Docker's ({@link #dockerShaped}); denied on
+     * 401/403/405/407 or an answer the plugin recognises as its proxy's refusal; otherwise an
+     * {@link Status#ERROR} (5xx) or {@link Status#NOT_DOCKER}, with what came back.
      *
      * @param endpoint the endpoint checked
      * @param answer the answer
@@ -199,17 +202,68 @@ public final class CapabilityNegotiator {
      */
     public static Check judge(DockerEndpoint endpoint, RawResponse answer, EndpointRequirement requirement, DockerAccessPlugin plugin,
                               UnaryOperator<Denial> context, Set<DockerEndpoint> allowed) {
-        if (reachedDocker(answer)) {
+        Fallback fallback = requirement == null ? Fallback.OMIT : requirement.fallback();
+        if (dockerShaped(endpoint, answer)) {
             return new Check(endpoint, endpoint.capability(), Status.ALLOWED, null, null, null, null, null);
         }
         Denial denial = context.apply(denial(endpoint, answer));
         boolean refused = refused(answer);
-        String deniedBy = plugin.recognises(denial) ? "proxy"
+        boolean recognised = plugin.recognises(denial);
+        if (!refused && !recognised) {
+            // Neither Docker's answer nor a refusal: whatever answered, discovery cannot use it.
+            String request = AnswerExcerpt.request(answer.method(), answer.path());
+            String what = answer.cut() ? "an answer larger than " + DockerConnection.MAX_RAW_BODY / 1024 + " KiB, starting " + AnswerExcerpt.of(answer.body())
+                    : answer.body().isBlank() ? "(an empty body)" : AnswerExcerpt.of(answer.body());
+            if (answer.status() >= 500) {
+                return new Check(endpoint, endpoint.capability(), Status.ERROR, answer.status(), null, AnswerExcerpt.of(answer.body()), fallback,
+                        request + " failed with HTTP " + answer.status() + " (" + what + ") — the proxy or engine behind it is failing; check its logs");
+            }
+            return new Check(endpoint, endpoint.capability(), Status.NOT_DOCKER, answer.status(), null, AnswerExcerpt.of(answer.body()), fallback,
+                    "the answer to " + request + " (HTTP " + answer.status() + ") is not Docker's: " + what
+                            + " — check that the address is a Docker socket proxy or a Docker engine");
+        }
+        String deniedBy = recognised ? "proxy"
                 : denial.looksLikeDockerError() ? "docker"
                 : refused ? "proxy" : "unknown";
         String remediation = plugin.explainDenial(denial, Set.copyOf(allowed)).orElseGet(() -> genericRemediation(denial, deniedBy));
-        Fallback fallback = requirement == null ? Fallback.OMIT : requirement.fallback();
         return new Check(endpoint, endpoint.capability(), Status.DENIED, answer.status(), deniedBy, excerpt(answer.body()), fallback, remediation);
+    }
+
+    /**
+     * Whether an answer is what Docker sends for that check: {@code /_ping} answers {@code OK},
+     * {@code /version} a JSON object with {@code ApiVersion}, {@code /info} a JSON object, a list
+     * a JSON array, the events window a 200 with nothing or JSON objects in it; a per-id check (an id that cannot exist) Docker's
+     * JSON error, a 404. A success of any other shape, an error page or a failure is not.
+     */
+    static boolean dockerShaped(DockerEndpoint endpoint, RawResponse answer) {
+        if (answer.cut() || refused(answer) || answer.status() >= 500) {
+            return false;
+        }
+        if (!answer.ok()) {
+            // Docker's own error for the probe id, its 404 (an exec start of a missing exec may also say 409 on some engines).
+            return DockerAnswers.isDockerError(answer);
+        }
+        JsonNode json = parseAny(answer.body());
+        return switch (endpoint) {
+            case PING -> answer.body().strip().equals("OK");
+            case VERSION -> json != null && json.isObject() && json.hasNonNull("ApiVersion");
+            case INFO -> json != null && json.isObject();
+            case LIST_CONTAINERS, LIST_NETWORKS -> json != null && json.isArray();
+            // The window in the past holds no events: an empty answer, or (should the engine replay some) one JSON object per line.
+            case EVENTS -> answer.body().isBlank() || answer.body().lines().filter(l -> !l.isBlank()).allMatch(l -> {
+                JsonNode event = parseAny(l);
+                return event != null && event.isObject();
+            });
+            default -> json != null && json.isObject();
+        };
+    }
+
+    private static JsonNode parseAny(String body) {
+        try {
+            return body == null || body.isBlank() ? null : JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private static Denial denial(DockerEndpoint endpoint, RawResponse answer) {
@@ -222,10 +276,6 @@ public final class CapabilityNegotiator {
         return answer.status() == 401 || answer.status() == 403 || answer.status() == 405 || answer.status() == 407;
     }
 
-    /** Allowed: a success, or Docker's own JSON error (such as 404 for the probe id), and no refusal status. */
-    private static boolean reachedDocker(RawResponse answer) {
-        return !refused(answer) && (answer.ok() || denial(null, answer).looksLikeDockerError());
-    }
 
     private static String genericRemediation(Denial denial, String deniedBy) {
         if (deniedBy.equals("docker")) {
@@ -237,11 +287,7 @@ public final class CapabilityNegotiator {
     }
 
     private static String excerpt(String body) {
-        if (body == null) {
-            return null;
-        }
-        String oneLine = body.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= ANSWER_EXCERPT ? oneLine : oneLine.substring(0, ANSWER_EXCERPT) + "…";
+        return body == null ? null : AnswerExcerpt.of(body, ANSWER_EXCERPT);
     }
 
     private static JsonNode parse(String body) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.scanopy.engine.discovery.DiscoveryOptions;
 import io.scanopy.engine.files.UserFileException;
 import io.scanopy.engine.files.UserFiles;
 import io.scanopy.spi.TargetSpec;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -39,13 +41,16 @@ public final class SettingsResolver {
     public static final String ENV_FLAVOR = "SCANOPY_DOCKER_PROXY_FLAVOR";
     public static final String ENV_PLUGINS_DIR = "SCANOPY_PLUGINS_DIR";
     public static final String ENV_CONFIG = "SCANOPY_CONFIG";
+    public static final String ENV_TARGET_TIMEOUT = "SCANOPY_TARGET_TIMEOUT";
+    /** The longest target timeout accepted, in seconds: longer is a hang by another name. */
+    public static final int MAX_TARGET_TIMEOUT = 600;
     /** {@link TlsFiles#origin()} when every TLS file came from the flags; messages then name the flag. */
     public static final String TLS_FROM_FLAGS = "--docker-proxy-ssl-* flags";
     /** {@link TlsFiles#origin()} when every TLS file came from the variables; messages then name the variable. */
     public static final String TLS_FROM_VARIABLES = "SCANOPY_DOCKER_PROXY_SSL_* variables";
 
     private static final Set<String> FILE_KEYS = Set.of("docker-proxy", "docker-proxy-ssl-cert", "docker-proxy-ssl-key",
-            "docker-proxy-ssl-chain", "docker-proxy-flavor", "plugins-dir");
+            "docker-proxy-ssl-chain", "docker-proxy-flavor", "plugins-dir", "target-timeout");
     private static final Set<String> TARGET_KEYS = Set.of("url", "ssl-cert", "ssl-key", "ssl-chain", "flavor");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -99,7 +104,25 @@ public final class SettingsResolver {
             String pluginsSetting = cli.pluginsDir() != null ? "--plugins-dir" : !blank(env.get(ENV_PLUGINS_DIR)) ? ENV_PLUGINS_DIR : "plugins-dir in config file " + configPath;
             checkPluginsDir(pluginsDir, pluginsSetting);
         }
-        return new DaemonSettings(targets, pluginsDir != null ? pluginsDir : defaultPluginsDir);
+        Duration timeout = cli.targetTimeout() != null ? seconds(cli.targetTimeout(), "--target-timeout")
+                : !blank(env.get(ENV_TARGET_TIMEOUT)) ? seconds(env.get(ENV_TARGET_TIMEOUT), ENV_TARGET_TIMEOUT)
+                : file.targetTimeout() != null ? seconds(file.targetTimeout(), "target-timeout in config file " + configPath)
+                : DiscoveryOptions.DEFAULT_TARGET_TIMEOUT;
+        return new DaemonSettings(targets, pluginsDir != null ? pluginsDir : defaultPluginsDir, timeout);
+    }
+
+    /** Seconds as a user writes them: whole or decimal, above zero, at most {@value #MAX_TARGET_TIMEOUT}. */
+    private static Duration seconds(String value, String setting) throws ConfigurationException {
+        try {
+            double s = Double.parseDouble(value.strip());
+            if (s > 0 && s <= MAX_TARGET_TIMEOUT && !Double.isNaN(s)) {
+                return Duration.ofMillis(Math.max(1, Math.round(s * 1000)));
+            }
+        } catch (NumberFormatException e) {
+            // Said below.
+        }
+        throw new ConfigurationException(setting + "=" + value.strip() + " is not a time in seconds: use a number above 0 and at most " + MAX_TARGET_TIMEOUT
+                + " (for example 20 or 2.5)");
     }
 
     /**
@@ -219,8 +242,8 @@ public final class SettingsResolver {
     }
 
     /** The config file, read and checked; relative paths are resolved against its folder. */
-    private record ConfigFile(List<FileTarget> targets, Path sslCert, Path sslKey, Path sslChain, String flavor, Path pluginsDir) {
-        static final ConfigFile EMPTY = new ConfigFile(List.of(), null, null, null, null, null);
+    private record ConfigFile(List<FileTarget> targets, Path sslCert, Path sslKey, Path sslChain, String flavor, Path pluginsDir, String targetTimeout) {
+        static final ConfigFile EMPTY = new ConfigFile(List.of(), null, null, null, null, null, null);
 
         static ConfigFile read(Path path, String setting) throws ConfigurationException {
             String text;
@@ -267,7 +290,7 @@ public final class SettingsResolver {
             }
             return new ConfigFile(targets, file(root, "docker-proxy-ssl-cert", base, path, text), file(root, "docker-proxy-ssl-key", base, path, text),
                     file(root, "docker-proxy-ssl-chain", base, path, text), string(root, "docker-proxy-flavor", path, text),
-                    file(root, "plugins-dir", base, path, text));
+                    file(root, "plugins-dir", base, path, text), string(root, "target-timeout", path, text));
         }
 
         private static void checkKeys(JsonNode node, Set<String> allowed, Path path, String text, String where) throws ConfigurationException {

@@ -325,7 +325,7 @@ public final class ServiceDetector implements AutoCloseable {
     /** GET each catalogue path on each TCP port published on the loopback or all interfaces, from the daemon. */
     private synchronized HttpClient publishedPortClient() {
         if (publishedPortClient == null) {
-            publishedPortClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).followRedirects(HttpClient.Redirect.NEVER).build();
+            publishedPortClient = HttpClient.newBuilder().connectTimeout(PUBLISHED_PORT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
         }
         return publishedPortClient;
     }
@@ -338,23 +338,81 @@ public final class ServiceDetector implements AutoCloseable {
                 continue;
             }
             for (String path : paths) {
+                java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.publicPort() + path)).timeout(PUBLISHED_PORT_TIMEOUT).GET().build(),
+                        info -> new CappedBody(PUBLISHED_PORT_MAX_BODY));
                 try {
-                    HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.publicPort() + path))
-                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                    // The whole exchange, body included, within the probe's time: a body sent one byte at a time ends here too.
+                    HttpResponse<byte[]> response = exchange.get(PUBLISHED_PORT_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                     Map<String, String> headers = new LinkedHashMap<>();
                     response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
-                    byte[] body = response.body();
                     answers.add(new HttpAnswer(port.publicPort(), path, response.statusCode(), headers,
-                            new String(body, 0, Math.min(body.length, 65536), java.nio.charset.StandardCharsets.UTF_8)));
-                } catch (java.io.IOException e) {
+                            new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)));
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    exchange.cancel(true);
                     break;
                 } catch (InterruptedException e) {
+                    exchange.cancel(true);
                     Thread.currentThread().interrupt();
                     return answers;
                 }
             }
         }
         return answers;
+    }
+
+    /** The time one request to a published port may take in all. */
+    static final Duration PUBLISHED_PORT_TIMEOUT = Duration.ofSeconds(2);
+    /** The most read of a published port's answer: enough for any catalogue match, never a whole download. */
+    static final int PUBLISHED_PORT_MAX_BODY = 64 * 1024;
+
+    /** Keeps the first {@code cap} bytes of a body, then stops reading it (the rest is never received into memory). */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int cap;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> body = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        CappedBody(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> buffers) {
+            for (java.nio.ByteBuffer b : buffers) {
+                int n = Math.min(b.remaining(), cap - kept.size());
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                kept.write(chunk, 0, n);
+            }
+            if (kept.size() >= cap) {
+                subscription.cancel();
+                body.complete(kept.toByteArray());
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(kept.toByteArray());
+        }
     }
 
     private static boolean isAnyOrLoopback(String ip) {

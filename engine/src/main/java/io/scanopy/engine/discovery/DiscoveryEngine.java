@@ -69,7 +69,21 @@ public final class DiscoveryEngine {
     }
 
     /**
-     * Discovers every target, each in a thread of its own (a slow target holds up nobody).
+     * Opens a session on a target for one piece of work that must end within the target
+     * timeout ({@code doctor}): every request on it ends by then.
+     *
+     * @param target the target
+     * @param timeout the target timeout
+     * @return the open session (close it)
+     * @throws DockerAccessException when no plugin serves the target or it cannot be reached
+     */
+    public TargetSession open(TargetSpec target, java.time.Duration timeout) throws DockerAccessException {
+        return TargetSession.open(target, plugins, timeout, java.time.Instant.now().plus(timeout));
+    }
+
+    /**
+     * Discovers every target, each in a thread of its own (a slow target holds up nobody): all
+     * start at once, so N targets that never answer cost one target timeout, not N.
      *
      * @param targets the targets, at least one
      * @param options how to discover
@@ -90,7 +104,9 @@ public final class DiscoveryEngine {
     }
 
     private Outcome discoverOne(TargetSpec target, DiscoveryOptions options) {
-        try (TargetSession session = open(target)) {
+        // Every request on the target ends by this time: the target timeout bounds the whole reading of its inventory.
+        java.time.Instant finishBy = java.time.Instant.now().plus(options.targetTimeout());
+        try (TargetSession session = TargetSession.open(target, plugins, options.targetTimeout(), finishBy)) {
             return new Outcome(target, session.discover(options, detector), null);
         } catch (DockerAccessException e) {
             return new Outcome(target, null, e);

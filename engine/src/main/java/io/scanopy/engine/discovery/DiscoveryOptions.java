@@ -1,6 +1,8 @@
 package io.scanopy.engine.discovery;
 
 import io.scanopy.engine.detection.DetectionOptions;
+import io.scanopy.engine.docker.DockerConnection;
+import java.time.Duration;
 
 /**
  * How to discover.
@@ -8,16 +10,32 @@ import io.scanopy.engine.detection.DetectionOptions;
  * @param includeStopped list stopped containers too ({@code --all})
  * @param inspectConcurrency how many container inspections run at once per target
  * @param detection how to detect services, or null for no service detection
+ * @param targetTimeout the time reaching one target and reading its inventory may take in all (connect, negotiation, list,
+ *     inspections, networks; service detection has its own deadline), and the time any one request may take
  */
-public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, DetectionOptions detection) {
+public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, DetectionOptions detection, Duration targetTimeout) {
     /** Inspections in flight per target by default: enough to hide latency, gentle on the engine. */
     public static final int DEFAULT_INSPECT_CONCURRENCY = 8;
+    /** The target timeout by default: a healthy engine answers a discovery in well under a second. */
+    public static final Duration DEFAULT_TARGET_TIMEOUT = DockerConnection.DEFAULT_TIMEOUT;
 
     /** Validates. */
     public DiscoveryOptions {
         if (inspectConcurrency < 1) {
             throw new IllegalArgumentException("inspectConcurrency must be at least 1");
         }
+        if (targetTimeout == null || targetTimeout.isZero() || targetTimeout.isNegative()) {
+            throw new IllegalArgumentException("targetTimeout must be positive");
+        }
+    }
+
+    /**
+     * @param includeStopped list stopped containers too
+     * @param inspectConcurrency inspections at once per target
+     * @param detection how to detect services, or null
+     */
+    public DiscoveryOptions(boolean includeStopped, int inspectConcurrency, DetectionOptions detection) {
+        this(includeStopped, inspectConcurrency, detection, DEFAULT_TARGET_TIMEOUT);
     }
 
     /**
@@ -28,11 +46,19 @@ public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, D
     }
 
     /**
+     * @param timeout the target timeout
+     * @return a copy with that setting
+     */
+    public DiscoveryOptions withTargetTimeout(Duration timeout) {
+        return new DiscoveryOptions(includeStopped, inspectConcurrency, detection, timeout);
+    }
+
+    /**
      * @param all include stopped containers
      * @return a copy with that setting
      */
     public DiscoveryOptions withIncludeStopped(boolean all) {
-        return new DiscoveryOptions(all, inspectConcurrency, detection);
+        return new DiscoveryOptions(all, inspectConcurrency, detection, targetTimeout);
     }
 
     /**
@@ -40,7 +66,7 @@ public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, D
      * @return a copy with that setting
      */
     public DiscoveryOptions withDetection(DetectionOptions options) {
-        return new DiscoveryOptions(includeStopped, inspectConcurrency, options);
+        return new DiscoveryOptions(includeStopped, inspectConcurrency, options, targetTimeout);
     }
 
     /**

@@ -55,6 +55,11 @@ final class ConnectionErrors {
         }
         String where = transport.describe();
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AnswerException answer) {
+                return answerFailure(answer, transport, failure);
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
             String lower = message.toLowerCase(Locale.ROOT);
             if (t instanceof UnknownHostException) {
@@ -86,6 +91,38 @@ final class ConnectionErrors {
             }
         }
         return new DockerAccessException(Kind.OTHER, "Cannot talk to Docker at " + where + ": " + rootMessage(failure), failure);
+    }
+
+    private static DockerAccessException answerFailure(AnswerException answer, Transport transport, Throwable failure) {
+        String where = transport.describe();
+        return switch (answer.kind()) {
+            case DEADLINE -> new DockerAccessException(Kind.TIMEOUT, answer.stage() == AnswerException.Stage.CONNECT
+                    ? "Could not connect to " + where + " for " + answer.request() + " within " + seconds(answer.deadline())
+                            + " — check the address and any firewall between the daemon and Docker"
+                    : "No complete answer from " + where + " to " + answer.request() + " within " + seconds(answer.deadline()) + " (stalled "
+                            + answer.stage().doing() + ") — the proxy or engine accepts connections but does not answer in time; check it (--target-timeout sets the limit)",
+                    failure);
+            case TOO_LARGE -> new DockerAccessException(Kind.NOT_DOCKER, "The answer from " + where + " to " + answer.request() + " is larger than "
+                    + size(answer.cap()) + ", more than any Docker engine sends for it; reading stopped there — check that the address is a Docker socket proxy or a Docker engine",
+                    failure);
+            case NOT_HTTP -> new DockerAccessException(Kind.NOT_DOCKER, "The answer from " + where + " to " + answer.request() + " is not Docker's: "
+                    + answer.excerpt() + " — check that the address is a Docker socket proxy or a Docker engine (and http:// or https:// as it expects)", failure);
+            case CUT -> new DockerAccessException(Kind.OTHER, where + " closed the connection before its answer to " + answer.request() + " was complete (while "
+                    + answer.stage().doing() + ") — check the proxy's logs and anything between the daemon and Docker", failure);
+        };
+    }
+
+    /** A deadline as a user set it: whole seconds where it is whole. */
+    static String seconds(java.time.Duration d) {
+        if (d == null) {
+            return "its deadline";
+        }
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    static String size(long bytes) {
+        return bytes >= 1024 * 1024 ? bytes / (1024 * 1024) + " MiB" : bytes >= 1024 ? bytes / 1024 + " KiB" : bytes + " bytes";
     }
 
     private static DockerAccessException tlsFailure(SSLException e, Transport transport, Throwable failure) {

@@ -27,6 +27,8 @@ public class DockerAccessException extends Exception {
         TLS,
         /** A required endpoint was refused. */
         DENIED,
+        /** What answered is not a Docker API (an error page, garbage, an answer larger than any Docker sends). */
+        NOT_DOCKER,
         /** Anything else. */
         OTHER
     }

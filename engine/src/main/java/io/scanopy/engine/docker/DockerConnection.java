@@ -1,17 +1,19 @@
 package io.scanopy.engine.docker;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
+import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.core.SSLConfig;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.scanopy.engine.docker.ApiVersions.ApiVersion;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
@@ -23,8 +25,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,18 +36,25 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
- * The one facade in front of a Docker API: docker-java (with its httpclient5 transport) stays
- * behind it, and everything it returns is our own model. Raw requests serve the capability
- * checks and the version handshake (where status, content type and body matter); typed calls
- * list, inspect, exec and stream events at the negotiated API version. One instance holds one
- * connection pool for a target's life; the event stream has a client of its own because it
- * must never time out while Docker has nothing to say.
+ * The one facade in front of a Docker API: docker-java and httpclient5 stay behind it, and
+ * everything it returns is our own model. Every request goes through {@link BoundedHttpClient}:
+ * a total deadline (the target timeout, or less when a one-shot discovery must end sooner) and a
+ * cap on what is read. Raw requests serve the capability checks, the version handshake, lists and
+ * inspections (read whole within a cap, parsed with docker-java's model, and any other answer
+ * named for what it is); docker-java's typed calls serve exec, whose output is a stream bounded
+ * by its own timeout. The event stream has a client of its own because it must never time out
+ * while Docker has nothing to say.
  */
 public final class DockerConnection implements AutoCloseable {
-    /** Bodies of raw answers are cut to this many characters. */
+    /** Bodies of raw answers (capability checks, probes) are cut to this many bytes: they are judged, not used. */
     public static final int MAX_RAW_BODY = 64 * 1024;
+    /** The most read from a list (containers, networks): 2,000 containers are a few MB. */
+    public static final int MAX_LIST_ANSWER = 64 * 1024 * 1024;
+    /** The most read from one object (an inspection, {@code /version}, an exec's state): Docker's are a few KB. */
+    public static final int MAX_OBJECT_ANSWER = 4 * 1024 * 1024;
+    /** The default for {@link #open(Transport, Duration)}: the time a request may take in all. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_CONNECTIONS = 32;
 
     /** The event stream waits as long as Docker is silent; liveness is checked separately ({@code /_ping}). */
@@ -53,27 +62,59 @@ public final class DockerConnection implements AutoCloseable {
 
     private final Transport transport;
     private final URI dockerHost;
-    private final SSLConfig sslConfig;
+    private final SSLContext ssl;
+    private final Duration timeout;
+    /** Raw requests: checks, probes, lists and inspections, each within its deadline. */
     private final DockerHttpClient http;
+    /** docker-java's typed calls, used for exec only: its output is a stream that ends when its reader stops waiting. */
+    private final DockerHttpClient execHttp;
+    /** When set, every request ends by then: a one-shot discovery of the target as a whole. */
+    private volatile Instant finishBy;
     private volatile ApiVersion apiVersion;
     private volatile DockerClient api;
 
-    private DockerConnection(Transport transport, URI dockerHost, SSLConfig sslConfig) {
+    private DockerConnection(Transport transport, URI dockerHost, SSLContext ssl, Duration timeout) {
         this.transport = transport;
         this.dockerHost = dockerHost;
-        this.sslConfig = sslConfig;
-        this.http = httpClient(dockerHost, sslConfig, MAX_CONNECTIONS, RESPONSE_TIMEOUT);
+        this.ssl = ssl;
+        this.timeout = timeout;
+        Duration connect = CONNECT_TIMEOUT.compareTo(timeout) < 0 ? CONNECT_TIMEOUT : timeout;
+        this.http = new BoundedHttpClient(dockerHost, ssl, MAX_CONNECTIONS, connect, timeout,
+                (method, path) -> new BoundedHttpClient.Bounds(deadline(), timeout, true, Long.MAX_VALUE));
+        this.execHttp = new BoundedHttpClient(dockerHost, ssl, MAX_CONNECTIONS, connect, timeout,
+                (method, path) -> new BoundedHttpClient.Bounds(deadline(), timeout, !isExecStart(method, path), isExecStart(method, path) ? Long.MAX_VALUE : MAX_OBJECT_ANSWER));
         this.api = typedClient(null);
     }
 
-    private static DockerHttpClient httpClient(URI dockerHost, SSLConfig sslConfig, int maxConnections, Duration responseTimeout) {
-        return new ApacheDockerHttpClient.Builder()
-                .dockerHost(dockerHost)
-                .sslConfig(sslConfig)
-                .maxConnections(maxConnections)
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .responseTimeout(responseTimeout)
-                .build();
+    private static boolean isExecStart(String method, String path) {
+        return method.equals("POST") && AnswerExcerpt.request(method, path).equals("POST /exec/{id}/start");
+    }
+
+    /** The time the next request may take: its own timeout, or less when the discovery as a whole must end sooner. */
+    private Duration deadline() {
+        Instant end = finishBy;
+        if (end == null) {
+            return timeout;
+        }
+        Duration left = Duration.between(Instant.now(), end);
+        return left.isNegative() ? Duration.ZERO : left.compareTo(timeout) < 0 ? left : timeout;
+    }
+
+    /**
+     * Bounds every later request to end by a given time (a one-shot discovery, {@code doctor});
+     * null lifts the bound (service detection has its own deadline, the daemon lives on).
+     *
+     * @param end when the work on this target must be over, or null
+     */
+    public void finishBy(Instant end) {
+        this.finishBy = end;
+    }
+
+    /**
+     * @return the time a request may take in all (the target timeout)
+     */
+    public Duration timeout() {
+        return timeout;
     }
 
     /**
@@ -84,6 +125,18 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the socket is missing or the TLS files are unusable
      */
     public static DockerConnection open(Transport transport) throws DockerAccessException {
+        return open(transport, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Opens a connection (lazily: nothing is sent until the first request).
+     *
+     * @param transport where to connect
+     * @param timeout the time one request may take in all: connect, headers and body
+     * @return the connection
+     * @throws DockerAccessException when the socket is missing or the TLS files are unusable
+     */
+    public static DockerConnection open(Transport transport, Duration timeout) throws DockerAccessException {
         URI dockerHost;
         SSLContext ssl = null;
         if (transport instanceof Transport.UnixSocket unix) {
@@ -102,8 +155,7 @@ public final class DockerConnection implements AutoCloseable {
         } else {
             throw new IllegalArgumentException("unknown transport " + transport);
         }
-        SSLContext context = ssl;
-        return new DockerConnection(transport, dockerHost, context == null ? null : () -> context);
+        return new DockerConnection(transport, dockerHost, ssl, timeout);
     }
 
     private static String hostForUri(String host) {
@@ -142,11 +194,8 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the request fails
      */
     public List<Container> listContainers(boolean all) throws DockerAccessException {
-        try {
-            return api.listContainersCmd().withShowAll(all).exec().stream().map(DockerMapping::fromList).toList();
-        } catch (RuntimeException e) {
-            throw describeFailure(e);
-        }
+        String path = path(DockerEndpoint.LIST_CONTAINERS, null) + (all ? "?all=true" : "");
+        return read(path, MAX_LIST_ANSWER, CONTAINER_LIST).stream().map(DockerMapping::fromList).toList();
     }
 
     /**
@@ -158,11 +207,8 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the request fails
      */
     public List<Container> listContainers(java.util.Collection<String> ids) throws DockerAccessException {
-        try {
-            return api.listContainersCmd().withShowAll(true).withIdFilter(ids).exec().stream().map(DockerMapping::fromList).toList();
-        } catch (RuntimeException e) {
-            throw describeFailure(e);
-        }
+        String path = path(DockerEndpoint.LIST_CONTAINERS, null) + "?all=true&filters=" + idFilter(ids);
+        return read(path, MAX_LIST_ANSWER, CONTAINER_LIST).stream().map(DockerMapping::fromList).toList();
     }
 
     /**
@@ -173,13 +219,12 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the request fails otherwise
      */
     public Optional<Container> inspectContainer(String id) throws DockerAccessException {
-        try {
-            return Optional.of(DockerMapping.fromInspection(api.inspectContainerCmd(id).exec()));
-        } catch (NotFoundException e) {
+        String path = path(DockerEndpoint.INSPECT_CONTAINER, URLEncoder.encode(id, StandardCharsets.UTF_8));
+        RawResponse answer = get(path, MAX_OBJECT_ANSWER);
+        if (answer.status() == 404 && DockerAnswers.isDockerError(answer)) {
             return Optional.empty();
-        } catch (RuntimeException e) {
-            throw describeFailure(e);
         }
+        return Optional.of(DockerMapping.fromInspection(parse(answer, INSPECTION)));
     }
 
     /**
@@ -189,11 +234,7 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the request fails
      */
     public List<Network> listNetworks() throws DockerAccessException {
-        try {
-            return DockerMapping.networks(api.listNetworksCmd().exec());
-        } catch (RuntimeException e) {
-            throw describeFailure(e);
-        }
+        return DockerMapping.networks(read(path(DockerEndpoint.LIST_NETWORKS, null), MAX_LIST_ANSWER, NETWORK_LIST));
     }
 
     /**
@@ -205,10 +246,54 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the request fails
      */
     public List<Network> listNetworks(java.util.Collection<String> ids) throws DockerAccessException {
-        try {
-            return DockerMapping.networks(api.listNetworksCmd().withIdFilter(ids.toArray(new String[0])).exec());
-        } catch (RuntimeException e) {
+        return DockerMapping.networks(read(path(DockerEndpoint.LIST_NETWORKS, null) + "?filters=" + idFilter(ids), MAX_LIST_ANSWER, NETWORK_LIST));
+    }
+
+    private static final TypeReference<List<com.github.dockerjava.api.model.Container>> CONTAINER_LIST = new TypeReference<>() { };
+    private static final TypeReference<List<com.github.dockerjava.api.model.Network>> NETWORK_LIST = new TypeReference<>() { };
+    private static final TypeReference<InspectContainerResponse> INSPECTION = new TypeReference<>() { };
+
+    private static String idFilter(java.util.Collection<String> ids) {
+        StringBuilder json = new StringBuilder("{\"id\":[");
+        int i = 0;
+        for (String id : ids) {
+            json.append(i++ == 0 ? "" : ",").append('"').append(id.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return URLEncoder.encode(json.append("]}").toString(), StandardCharsets.UTF_8);
+    }
+
+    private <T> T read(String path, int cap, TypeReference<T> type) throws DockerAccessException {
+        return parse(get(path, cap), type);
+    }
+
+    /** A GET whose whole answer is needed: more than {@code cap} bytes is an error, not a cut. */
+    private RawResponse get(String path, int cap) throws DockerAccessException {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            byte[] body = response.getBody().readNBytes(cap + 1);
+            if (body.length > cap) {
+                throw AnswerException.tooLarge(AnswerExcerpt.request("GET", path), cap);
+            }
+            return new RawResponse("GET", path, response.getStatusCode(), contentType(response), new String(body, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
             throw describeFailure(e);
+        }
+    }
+
+    /** Docker's answer as the type it stands for; any other answer is named for what it is. */
+    private <T> T parse(RawResponse answer, TypeReference<T> type) throws DockerAccessException {
+        String request = AnswerExcerpt.request(answer.method(), answer.path());
+        if (!answer.ok()) {
+            throw DockerAnswers.failed(answer, transport);
+        }
+        try {
+            T value = DOCKER_JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(answer.body());
+            if (value == null) {
+                throw new IOException("empty");
+            }
+            return value;
+        } catch (IOException e) {
+            throw new DockerAccessException(Kind.NOT_DOCKER, DockerAnswers.notDocker(transport, request, answer.body()), null);
         }
     }
 
@@ -321,7 +406,9 @@ public final class DockerConnection implements AutoCloseable {
         if (since != null) {
             path.append("&since=").append(since.getEpochSecond()).append('.').append(String.format("%09d", since.getNano()));
         }
-        DockerHttpClient client = httpClient(dockerHost, sslConfig, 1, EVENTS_READ_TIMEOUT);
+        // Its headers come within the deadline (Docker sends them at once); its body is a stream without one.
+        DockerHttpClient client = new BoundedHttpClient(dockerHost, ssl, 1, CONNECT_TIMEOUT.compareTo(timeout) < 0 ? CONNECT_TIMEOUT : timeout, EVENTS_READ_TIMEOUT,
+                (method, p) -> new BoundedHttpClient.Bounds(timeout, timeout, false, Long.MAX_VALUE));
         DockerHttpClient.Response response = null;
         try {
             response = client.execute(DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path.toString()).build());
@@ -380,14 +467,20 @@ public final class DockerConnection implements AutoCloseable {
             request.putHeader("Content-Type", "application/json").bodyBytes(jsonBody.getBytes(StandardCharsets.UTF_8));
         }
         try (DockerHttpClient.Response response = http.execute(request.build())) {
-            // Header names are case-insensitive; HAProxy (Tecnativa) sends them in lower case.
-            String contentType = response.getHeaders().entrySet().stream()
-                    .filter(h -> h.getKey() != null && h.getKey().equalsIgnoreCase("Content-Type") && !h.getValue().isEmpty())
-                    .map(h -> h.getValue().get(0)).findFirst().orElse("");
-            return new RawResponse(method, path, response.getStatusCode(), contentType, readBounded(response.getBody()));
+            byte[] body = response.getBody().readNBytes(MAX_RAW_BODY + 1);
+            boolean cut = body.length > MAX_RAW_BODY;
+            String text = new String(body, 0, Math.min(body.length, MAX_RAW_BODY), StandardCharsets.UTF_8);
+            return new RawResponse(method, path, response.getStatusCode(), contentType(response), text, cut);
         } catch (IOException | RuntimeException e) {
             throw ConnectionErrors.map(e, transport);
         }
+    }
+
+    private static String contentType(DockerHttpClient.Response response) {
+        // Header names are case-insensitive; HAProxy (Tecnativa) sends them in lower case.
+        return response.getHeaders().entrySet().stream()
+                .filter(h -> h.getKey() != null && h.getKey().equalsIgnoreCase("Content-Type") && !h.getValue().isEmpty())
+                .map(h -> h.getValue().get(0)).findFirst().orElse("");
     }
 
     /**
@@ -409,15 +502,17 @@ public final class DockerConnection implements AutoCloseable {
     }
 
     private DockerClient typedClient(ApiVersion version) {
-        return DockerClientImpl.getInstance(new FixedConfig(version), http);
+        return DockerClientImpl.getInstance(new FixedConfig(version), execHttp);
     }
 
     @Override
     public void close() {
-        try {
-            http.close();
-        } catch (IOException e) {
-            // Nothing to do: the connection is gone either way.
+        for (DockerHttpClient client : List.of(http, execHttp)) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                // Nothing to do: the connection is gone either way.
+            }
         }
     }
 

@@ -4,10 +4,13 @@ import io.scanopy.engine.capability.CapabilityNegotiator.Negotiated;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.detection.ServiceMatcher;
 import io.scanopy.engine.discovery.NetworkMapper;
+import io.scanopy.engine.docker.AnswerExcerpt;
 import io.scanopy.engine.docker.DockerAccessException;
+import io.scanopy.engine.docker.DockerConnection;
 import io.scanopy.engine.docker.DockerEvent;
 import io.scanopy.engine.docker.EventStream;
 import io.scanopy.engine.docker.EventsRefusedException;
+import io.scanopy.engine.docker.RawResponse;
 import io.scanopy.engine.plugin.PluginRegistry;
 import io.scanopy.engine.target.TargetSession;
 import io.scanopy.spi.DockerEndpoint;
@@ -21,6 +24,8 @@ import io.scanopy.spi.inventory.Network;
 import io.scanopy.spi.inventory.NetworkAttachment;
 import io.scanopy.spi.inventory.Note;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +89,8 @@ final class TargetWatcher implements Runnable {
     private final Runnable onFirstSync;
 
     private volatile boolean stopping;
+    /** Why the liveness check closed the current stream, for the health message; null when it did not. */
+    private volatile String livenessFailure;
     private volatile Thread thread;
     private volatile EventStream stream;
     /** Read by the liveness check on the timer thread; everything else about the target is this watcher's thread's alone. */
@@ -148,7 +155,7 @@ final class TargetWatcher implements Runnable {
                 Instant connectedAt = null;
                 try {
                     if (session == null) {
-                        session = TargetSession.open(target, plugins);
+                        session = TargetSession.open(target, plugins, options.discovery().targetTimeout(), null);
                     }
                     Negotiated negotiated = session.negotiate(options.discovery().wantExec());
                     session.requireList(negotiated.report());
@@ -364,8 +371,13 @@ final class TargetWatcher implements Runnable {
     }
 
     /**
-     * A ping on the target: when it fails, the stream is closed and the watcher reconnects. It
-     * runs on the target's own threads, so a hung target holds up nobody else's timer.
+     * A liveness check on the target: when it fails, the stream is closed and the watcher
+     * reconnects. An open event stream has no read deadline (Docker is silent while nothing
+     * happens), so silence alone proves nothing; this check does, within the target timeout: a
+     * {@code GET /_ping} answered {@code OK}, then an events window that has already ended, which
+     * a live engine answers at once through the same path as the stream (a proxy that answers
+     * pings but holds everything else fails here). It runs on the target's own threads, so a hung
+     * target holds up nobody else's timer.
      */
     private void checkLiveness() {
         TargetSession current = session;
@@ -375,9 +387,21 @@ final class TargetWatcher implements Runnable {
         }
         current.submit(() -> {
             try {
-                current.docker().send("GET", current.docker().path(DockerEndpoint.PING, null), null);
+                DockerConnection docker = current.docker();
+                RawResponse ping = docker.send("GET", docker.path(DockerEndpoint.PING, null), null);
+                if (!ping.ok() || !ping.body().strip().equals("OK")) {
+                    throw new DockerAccessException(DockerAccessException.Kind.NOT_DOCKER, "GET /_ping answered HTTP " + ping.status() + " "
+                            + AnswerExcerpt.of(ping.body()) + ", not Docker's OK", null);
+                }
+                long second = Instant.now().getEpochSecond() - 2;
+                RawResponse window = docker.send("GET", docker.path(DockerEndpoint.EVENTS, null) + "?since=" + second + "&until=" + (second + 1)
+                        + "&filters=" + URLEncoder.encode("{\"type\":[\"container\",\"network\"]}", StandardCharsets.UTF_8), null);
+                if (!window.ok()) {
+                    throw new DockerAccessException(DockerAccessException.Kind.OTHER, "an ended events window answered HTTP " + window.status(), null);
+                }
             } catch (DockerAccessException e) {
                 log.info("{}: liveness check failed ({}); reconnecting", label, e.getMessage());
+                livenessFailure = e.getMessage();
                 // Closed but left in place: its reader then reports the end of the current stream.
                 open.close();
             }
@@ -413,7 +437,10 @@ final class TargetWatcher implements Runnable {
             if (item instanceof StreamEnd end && end.stream() == stream) {
                 // Detection results outlive the stream: back in the queue for after the reconnect.
                 batch.stream().filter(Detected.class::isInstance).forEach(work::offer);
-                throw new StreamLost(end.cause() == null ? "the event stream ended (proxy or Docker restarted, or a proxy timeout)"
+                String silent = livenessFailure;
+                livenessFailure = null;
+                throw new StreamLost(silent != null ? "the event stream was closed: the liveness check failed (" + silent + ")"
+                        : end.cause() == null ? "the event stream ended (proxy or Docker restarted, or a proxy timeout)"
                         : "the event stream broke (" + end.cause().getMessage() + ")");
             }
         }

@@ -74,8 +74,24 @@ public final class TargetSession implements AutoCloseable {
      * @throws DockerAccessException when no plugin serves the target, its settings are unusable or it cannot be reached
      */
     public static TargetSession open(TargetSpec target, PluginRegistry plugins) throws DockerAccessException {
+        return open(target, plugins, DockerConnection.DEFAULT_TIMEOUT, null);
+    }
+
+    /**
+     * Opens a target: chooses its plugin, builds the transport and connects (the flavour probe
+     * is the only request sent here).
+     *
+     * @param target the target
+     * @param plugins the loaded plugins
+     * @param timeout the time one request may take in all (the target timeout)
+     * @param finishBy when every request on the target must be over (a one-shot discovery, {@code doctor}), or null (the daemon)
+     * @return the open session (close it)
+     * @throws DockerAccessException when no plugin serves the target, its settings are unusable or it cannot be reached
+     */
+    public static TargetSession open(TargetSpec target, PluginRegistry plugins, java.time.Duration timeout, java.time.Instant finishBy) throws DockerAccessException {
         PluginSelection.ByScore byScore = PluginSelection.byScore(target, plugins);
-        DockerConnection docker = DockerConnection.open(byScore.transport());
+        DockerConnection docker = DockerConnection.open(byScore.transport(), timeout);
+        docker.finishBy(finishBy);
         try {
             return new TargetSession(target, PluginSelection.recognise(target, byScore, docker, plugins), docker);
         } catch (DockerAccessException | RuntimeException e) {
@@ -225,7 +241,9 @@ public final class TargetSession implements AutoCloseable {
         try {
             requireList(report);
         } catch (DockerAccessException e) {
-            listing.get().cancel(true);
+            if (listing.get() != null) {
+                listing.get().cancel(true);
+            }
             throw e;
         }
         List<Note> notes = new ArrayList<>(degradations(report));
@@ -233,6 +251,8 @@ public final class TargetSession implements AutoCloseable {
         List<Container> containers = new ArrayList<>(report.allows(DockerEndpoint.INSPECT_CONTAINER) ? inspectAll(listed, notes) : listed);
         containers.sort(CONTAINER_ORDER);
         List<Network> networks = networks(report, containers, notes);
+        // Service detection has a deadline of its own (--detection-deadline): the target's time is for reading its inventory.
+        docker.finishBy(null);
         if (detector != null && options.detection() != null) {
             ServiceDetector.Outcome detected = detector.detect(docker, containers, options.detection(), execDenial(report));
             containers = detected.containers();
@@ -243,17 +263,52 @@ public final class TargetSession implements AutoCloseable {
     }
 
     /**
-     * Nothing can be discovered without the container list.
+     * Nothing can be discovered without the container list, nor from something that is not
+     * Docker. {@code doctor}'s verdict asks the same question ({@link #cannotDiscover}), so the
+     * two always agree.
      *
      * @param report the capability report
-     * @throws DockerAccessException when the list is denied or not declared, with the fix
+     * @throws DockerAccessException when the list is denied or not declared, with the fix, or when an endpoint answered as no Docker does
      */
     public void requireList(CapabilityReport report) throws DockerAccessException {
-        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
-        if (list == null || list.status() == Status.DENIED) {
-            String why = list == null ? "the plugin " + plugin().id() + " does not declare GET /containers/json" : list.remediation();
-            throw new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — " + why, null);
+        Optional<DockerAccessException> blocker = blocker(report);
+        if (blocker.isPresent()) {
+            throw blocker.get();
         }
+    }
+
+    /**
+     * Why discovery cannot work on this target, judged from a capability report: a required
+     * endpoint not allowed, or an answer that is not Docker's.
+     *
+     * @param report the capability report
+     * @return the one line saying why, or empty when discovery can work
+     */
+    public Optional<String> cannotDiscover(CapabilityReport report) {
+        return blocker(report).map(Exception::getMessage);
+    }
+
+    private Optional<DockerAccessException> blocker(CapabilityReport report) {
+        Check list = report.check(DockerEndpoint.LIST_CONTAINERS);
+        if (list == null) {
+            return Optional.of(new DockerAccessException(Kind.DENIED, "Cannot list containers on " + target.label() + " — the plugin " + plugin().id()
+                    + " does not declare GET /containers/json", null));
+        }
+        for (Check check : report.checks()) {
+            if (check.status() == Status.NOT_DOCKER) {
+                return Optional.of(new DockerAccessException(Kind.NOT_DOCKER, "Not a Docker API at " + target.label() + ": " + check.remediation(), null));
+            }
+        }
+        for (Check check : report.checks()) {
+            boolean required = check.endpoint() == DockerEndpoint.LIST_CONTAINERS || plugin().plugin().endpoints().stream()
+                    .anyMatch(r -> r.endpoint() == check.endpoint() && r.required());
+            if (required && (check.status() == Status.DENIED || check.status() == Status.ERROR)) {
+                String what = check.endpoint() == DockerEndpoint.LIST_CONTAINERS ? "list containers" : "use " + check.endpoint().method() + " " + check.endpoint().pathTemplate();
+                return Optional.of(new DockerAccessException(check.status() == Status.DENIED ? Kind.DENIED : Kind.OTHER,
+                        "Cannot " + what + " on " + target.label() + " — " + check.remediation(), null));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -309,6 +364,9 @@ public final class TargetSession implements AutoCloseable {
             if (check.endpoint().isExec() && check.status() == Status.DENIED) {
                 return check.endpoint().method() + " " + check.endpoint().pathTemplate() + " denied by " + check.deniedBy() + " (HTTP " + check.httpStatus() + ")";
             }
+            if (check.endpoint().isExec() && (check.status() == Status.ERROR || check.status() == Status.NOT_DOCKER)) {
+                return check.endpoint().method() + " " + check.endpoint().pathTemplate() + " failed (HTTP " + check.httpStatus() + ")";
+            }
         }
         return report.check(DockerEndpoint.EXEC_CREATE) == null ? "the plugin declares no exec endpoints" : null;
     }
@@ -326,6 +384,9 @@ public final class TargetSession implements AutoCloseable {
                 notes.add(new Note(Note.Level.WARNING, "degraded", check.capability(),
                         check.endpoint().method() + " " + check.endpoint().pathTemplate() + " denied by " + check.deniedBy()
                                 + " (HTTP " + check.httpStatus() + "): " + check.fallback().effect() + ". To allow it: " + check.remediation()));
+            } else if (check.status() == Status.ERROR) {
+                notes.add(new Note(Note.Level.WARNING, "degraded", check.capability(),
+                        check.endpoint().method() + " " + check.endpoint().pathTemplate() + " failed: " + check.fallback().effect() + ". " + check.remediation()));
             }
         }
         return notes;

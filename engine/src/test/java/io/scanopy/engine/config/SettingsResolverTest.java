@@ -181,4 +181,23 @@ class SettingsResolverTest {
         // A raw '@' in the password leaves Java's parser no user information, only an authority: still not shown.
         assertEquals("http://docker-proxy:2375", new io.scanopy.spi.TargetSpec(java.net.URI.create("http://admin:hun@ter2@docker-proxy:2375"), null, null, Map.of()).label());
     }
+
+    @Test
+    void theTargetTimeoutResolvesFlagOverEnvironmentOverFileOverDefault() throws Exception {
+        Path file = config("target-timeout: 7\n");
+        CliSettings none = new CliSettings(file, List.of(), null, null, null, null, null, null);
+        CliSettings flag = new CliSettings(file, List.of(), null, null, null, null, null, "2.5");
+        assertEquals(java.time.Duration.ofMillis(2500), SettingsResolver.resolve(flag, Map.of("SCANOPY_TARGET_TIMEOUT", "9"), null).targetTimeout());
+        assertEquals(java.time.Duration.ofSeconds(9), SettingsResolver.resolve(none, Map.of("SCANOPY_TARGET_TIMEOUT", "9"), null).targetTimeout());
+        assertEquals(java.time.Duration.ofSeconds(7), SettingsResolver.resolve(none, Map.of(), null).targetTimeout());
+        assertEquals(java.time.Duration.ofSeconds(20), SettingsResolver.resolve(CliSettings.none(), Map.of(), null).targetTimeout());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"0", "-1", "601", "soon", "NaN"})
+    void aTargetTimeoutThatIsNoTimeIsOneLine(String value) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_TARGET_TIMEOUT", value), null));
+        assertEquals("SCANOPY_TARGET_TIMEOUT=" + value + " is not a time in seconds: use a number above 0 and at most 600 (for example 20 or 2.5)", e.getMessage());
+    }
 }

@@ -67,13 +67,15 @@ public final class MatrixReport {
      * Renders a check as a cell of the table.
      *
      * @param check the check
-     * @return {@code allowed}, {@code denied 403 (proxy)} or {@code not checked}
+     * @return {@code allowed}, {@code denied 403 (proxy)}, {@code not checked}, {@code error 500} or {@code not Docker (HTTP 200)}
      */
     public static String status(CapabilityReport.Check check) {
         return switch (check.status()) {
             case ALLOWED -> "allowed";
             case NOT_CHECKED -> "not checked";
             case DENIED -> "denied " + check.httpStatus() + " (" + check.deniedBy() + ")";
+            case ERROR -> "error " + check.httpStatus();
+            case NOT_DOCKER -> "not Docker (HTTP " + check.httpStatus() + ")";
         };
     }
 
