@@ -9,6 +9,9 @@
 # and exec roots, own bridge and address pool, no iptables rules (ports publish through
 # docker-proxy). Written for Debian as root (our machines and CI).
 set -euo pipefail
+# The services started here keep the working directory they were started in: never a checkout
+# that may be deleted (Podman's conmon then fails every start with "Failed to get working directory").
+cd /
 
 name=docker26
 socket=/run/$name.sock

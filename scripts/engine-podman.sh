@@ -8,6 +8,9 @@
 # Its networks (10.88.0.0/16 for the default one, 10.89.0.0/16 for created ones) are checked against
 # every address in use here (docker0, other engines' bridges) before the service starts.
 set -euo pipefail
+# The services started here keep the working directory they were started in: never a checkout
+# that may be deleted (Podman's conmon then fails every start with "Failed to get working directory").
+cd /
 
 log() { echo "engine-podman: $*" >&2; }
 

@@ -49,7 +49,8 @@ start_engine() {
   fi
   log "starting dockerd (log: /var/log/scanopy-test-dockerd.log)"
   # A pid file left by a killed dockerd is handled by dockerd itself.
-  nohup dockerd >/var/log/scanopy-test-dockerd.log 2>&1 &
+  # Started from / : it keeps its working directory, which must outlive any checkout.
+  (cd / && exec nohup dockerd >/var/log/scanopy-test-dockerd.log 2>&1) &
   for _ in $(seq 1 60); do
     if docker info >/dev/null 2>&1; then
       log "Docker Engine $(docker version --format '{{.Server.Version}}') is up"
