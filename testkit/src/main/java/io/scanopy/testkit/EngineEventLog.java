@@ -1,7 +1,17 @@
 package io.scanopy.testkit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.dockerclient.TransportConfig;
 
 /**
  * The engine's own record of what happened from a moment on (its event log, read through the
@@ -40,6 +51,8 @@ public final class EngineEventLog {
         }
     }
 
+    private static final ObjectMapper JSON = DockerClientConfig.getDefaultObjectMapper();
+
     /** Docker takes fractional Unix seconds: whole seconds would let earlier events in. */
     private static String dockerTime(long millis) {
         return String.format(Locale.ROOT, "%d.%03d000000", millis / 1000, millis % 1000);
@@ -60,6 +73,9 @@ public final class EngineEventLog {
      */
     public List<Event> events(long untilMillis) throws InterruptedException {
         Thread.sleep(200);
+        if (Engine.PODMAN) {
+            return podmanEvents(untilMillis);
+        }
         List<Event> events = new ArrayList<>();
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -69,14 +85,42 @@ public final class EngineEventLog {
                 }
             }
         };
-        // Podman 4.3 answers nothing when "until" has a fraction of a second (a fractional "since" works): it is
-        // asked up to the next whole second, and what came after the end is left out here.
-        boolean podman = Engine.PODMAN;
-        String until = podman ? Long.toString(untilMillis / 1000 + 1) : dockerTime(untilMillis);
-        DockerClientFactory.instance().client().eventsCmd().withSince(dockerTime(sinceMillis)).withUntil(until).exec(callback);
+        DockerClientFactory.instance().client().eventsCmd().withSince(dockerTime(sinceMillis)).withUntil(dockerTime(untilMillis)).exec(callback);
         callback.awaitCompletion(20, TimeUnit.SECONDS);
         synchronized (events) {
-            return events.stream().filter(e -> !podman || e.getTimeNano() == null || e.getTimeNano() <= untilMillis * 1_000_000L).toList();
+            return List.copyOf(events);
+        }
+    }
+
+    /**
+     * Podman 4.3 (file events backend) cannot be asked for a window with {@code until}: it follows its
+     * event file from the top and stops reading when {@code until} comes on the clock, however far it got
+     * (an {@code until} now or past answers at most the file's first event; one a few hundred
+     * milliseconds ahead loses the newest events, the ones a test asks about, once the file is large).
+     * Its {@code stream=false} (a Podman parameter docker-java cannot send) reads the file to its end and
+     * answers; what came after the end is left out here.
+     */
+    private List<Event> podmanEvents(long untilMillis) {
+        TransportConfig transport = DockerClientFactory.instance().getTransportConfig();
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+                .path("/events?stream=false&since=" + dockerTime(sinceMillis)).build();
+        try (DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(transport.getDockerHost()).sslConfig(transport.getSslConfig())
+                .responseTimeout(Duration.ofSeconds(20)).build();
+                DockerHttpClient.Response response = http.execute(request);
+                BufferedReader lines = new BufferedReader(new InputStreamReader(response.getBody(), StandardCharsets.UTF_8))) {
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException("Podman answered " + response.getStatusCode() + " to GET " + request.path());
+            }
+            List<Event> events = new ArrayList<>();
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                Event event = JSON.readValue(line, Event.class);
+                if (event.getTimeNano() == null || event.getTimeNano() <= untilMillis * 1_000_000L) {
+                    events.add(event);
+                }
+            }
+            return events;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Podman's events from " + transport.getDockerHost(), e);
         }
     }
 
