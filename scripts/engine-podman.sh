@@ -102,9 +102,6 @@ EOF
 
 log "starting podman system service on $PODMAN_SOCKET (log: $PODMAN_LOG)"
 rm -f "$PODMAN_SOCKET" # left by a killed service; nothing answered on it above
-# From /: conmon inherits the service's working directory, and once that is deleted (a CI clone, a temp
-# dir) every container start fails with "exit status 1" ("[conmon:e] Failed to get working directory").
-cd /
 CONTAINERS_CONF="$PODMAN_HOME/containers.conf" CONTAINERS_STORAGE_CONF="$PODMAN_HOME/storage.conf" \
   nohup podman system service --time=0 "unix://$PODMAN_SOCKET" >"$PODMAN_LOG" 2>&1 &
 for _ in $(seq 1 60); do
