@@ -69,8 +69,6 @@ import org.apache.hc.core5.util.Timeout;
 final class BoundedHttpClient implements DockerHttpClient {
     /** Longest status or header line accepted: Docker's are a few hundred bytes. */
     static final int MAX_LINE = 16 * 1024;
-    /** How long a pooled connection may sit idle before it is checked for a close by the peer before reuse. */
-    private static final TimeValue VALIDATE_AFTER_IDLE = TimeValue.ofMilliseconds(200);
     /** Most header lines accepted: Docker sends about ten. */
     static final int MAX_HEADERS = 200;
 
@@ -120,10 +118,7 @@ final class BoundedHttpClient implements DockerHttpClient {
         connections.setMaxTotal(maxConnections);
         connections.setDefaultMaxPerRoute(maxConnections);
         connections.setDefaultConnectionConfig(ConnectionConfig.custom()
-                // Proxies close idle connections (HAProxy's http-keep-alive, often seconds): a pooled
-                // connection idle this long is checked for the peer's close before it is reused, or
-                // the next request on it fails as a dropped answer.
-                .setValidateAfterInactivity(VALIDATE_AFTER_IDLE)
+                .setValidateAfterInactivity(TimeValue.NEG_ONE_SECOND)
                 .setConnectTimeout(Timeout.of(connectTimeout))
                 .setSocketTimeout(Timeout.of(idleTimeout))
                 .build());
@@ -180,17 +175,7 @@ final class BoundedHttpClient implements DockerHttpClient {
         }
         ClassicHttpResponse response;
         try {
-            try {
-                response = client.executeOpen(host, http, context);
-            } catch (NoHttpResponseException e) {
-                // A pooled connection the peer closed just as it was reused: no byte of an answer
-                // came, so a read (GET, HEAD) is sent once more, on a new connection, within the
-                // same deadline. Anything else is never sent twice.
-                if (!(request.method().equals("GET") || request.method().equals("HEAD")) || watch.expired()) {
-                    throw e;
-                }
-                response = client.executeOpen(host, http, context);
-            }
+            response = client.executeOpen(host, http, context);
         } catch (IOException | RuntimeException e) {
             watch.cancelTimer();
             if (watch.expired()) {
