@@ -69,6 +69,8 @@ import org.apache.hc.core5.util.Timeout;
 final class BoundedHttpClient implements DockerHttpClient {
     /** Longest status or header line accepted: Docker's are a few hundred bytes. */
     static final int MAX_LINE = 16 * 1024;
+    /** Pooled connections idle this long are closed by the pool itself (a background sweep runs as often). */
+    private static final TimeValue IDLE_EVICTION = TimeValue.ofMilliseconds(500);
     /** Most header lines accepted: Docker sends about ten. */
     static final int MAX_HEADERS = 200;
 
@@ -128,6 +130,10 @@ final class BoundedHttpClient implements DockerHttpClient {
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(idleTimeout)).build())
                 // A retry would start the deadline's time over; a redirect would leave the target.
                 .disableAutomaticRetries()
+                // Proxies close idle client connections (HAProxy's http-keep-alive, often a few
+                // seconds): the pool closes its own idle ones first, so a request never goes out on
+                // a connection the peer already closed. Leased ones (the events stream) are untouched.
+                .evictIdleConnections(IDLE_EVICTION)
                 .disableRedirectHandling()
                 .disableConnectionState()
                 .build();

@@ -163,7 +163,7 @@ public final class ProxyImages {
     public static synchronized ProxyImage counting() {
         return BUILT.computeIfAbsent(COUNTING_PROXY, name -> build(name, """
                 COPY counting-haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
-                ENV SERVER_TIMEOUT=10m
+                ENV SERVER_TIMEOUT=10m KEEP_ALIVE_TIMEOUT=10s
                 EXPOSE 2375
                 ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]
                 """, List.of("counting-haproxy.cfg")));
