@@ -26,6 +26,14 @@ public final class ProxyImages {
     public static final String TECNATIVA_REPLICA = "scanopy-testkit/tecnativa-replica:v0.4.1";
     /** Our replica of Tecnativa's configuration after v0.4.1 (no tagged release holds it yet). */
     public static final String TECNATIVA_CURRENT_REPLICA = "scanopy-testkit/tecnativa-replica:after-v0.4.1";
+    /** Both Tecnativa replicas' defaults, as upstream's image sets them, and their entry point. */
+    private static final String TECNATIVA_DEFAULTS = """
+            ENV LOG_LEVEL=info SOCKET_PATH=/var/run/docker.sock EVENTS=1 PING=1 VERSION=1 AUTH=0 SECRETS=0 POST=0 BUILD=0 \\
+                COMMIT=0 CONFIGS=0 CONTAINERS=0 DISTRIBUTION=0 EXEC=0 GRPC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PLUGINS=0 \\
+                SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VOLUMES=0 ALLOW_START=0 ALLOW_STOP=0 ALLOW_RESTARTS=0 DISABLE_IPV6=0
+            EXPOSE 2375
+            ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
+            """;
     /** Upstream LinuxServer image. */
     public static final String LINUXSERVER_UPSTREAM = "lscr.io/linuxserver/socket-proxy:1.24.0";
     /** Our LinuxServer replica. */
@@ -61,12 +69,7 @@ public final class ProxyImages {
                 COPY tecnativa-haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
                 COPY haproxy-403.http /usr/local/etc/haproxy/errors/403.http
                 COPY tecnativa-entrypoint.sh /docker-entrypoint.sh
-                ENV LOG_LEVEL=info SOCKET_PATH=/var/run/docker.sock EVENTS=1 PING=1 VERSION=1 AUTH=0 SECRETS=0 POST=0 BUILD=0 \\
-                    COMMIT=0 CONFIGS=0 CONTAINERS=0 DISTRIBUTION=0 EXEC=0 GRPC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PLUGINS=0 \\
-                    SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VOLUMES=0 ALLOW_START=0 ALLOW_STOP=0 ALLOW_RESTARTS=0 DISABLE_IPV6=0
-                EXPOSE 2375
-                ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
-                """, List.of("tecnativa-haproxy.cfg", "tecnativa-entrypoint.sh"), Map.of("haproxy-403.http", HAPROXY_403)));
+                """ + TECNATIVA_DEFAULTS, List.of("tecnativa-haproxy.cfg", "tecnativa-entrypoint.sh"), Map.of("haproxy-403.http", HAPROXY_403)));
     }
 
     /**
@@ -82,12 +85,7 @@ public final class ProxyImages {
                 COPY tecnativa-strip-env.lua /usr/local/etc/haproxy/strip-env.lua
                 COPY haproxy-403.http /usr/local/etc/haproxy/errors/403.http
                 COPY tecnativa-entrypoint.sh /docker-entrypoint.sh
-                ENV LOG_LEVEL=info SOCKET_PATH=/var/run/docker.sock EVENTS=1 PING=1 VERSION=1 AUTH=0 SECRETS=0 POST=0 BUILD=0 \\
-                    COMMIT=0 CONFIGS=0 CONTAINERS=0 DISTRIBUTION=0 EXEC=0 GRPC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PLUGINS=0 \\
-                    SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VOLUMES=0 ALLOW_START=0 ALLOW_STOP=0 ALLOW_RESTARTS=0 DISABLE_IPV6=0
-                EXPOSE 2375
-                ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
-                """, List.of("tecnativa-current-haproxy.cfg", "tecnativa-strip-env.lua", "tecnativa-entrypoint.sh"),
+                """ + TECNATIVA_DEFAULTS, List.of("tecnativa-current-haproxy.cfg", "tecnativa-strip-env.lua", "tecnativa-entrypoint.sh"),
                 Map.of("haproxy-403.http", HAPROXY_403)));
     }
 
