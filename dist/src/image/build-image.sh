@@ -31,6 +31,7 @@ readonly port=60073
 
 [ -f "$tarball" ] || fail "$tarball is missing — build the distribution first (mvn -B install -pl dist -am -DskipTests)"
 
+command -v docker >/dev/null 2>&1 || fail "no docker command — apt-get install -y docker.io (scripts/test-env.sh does)"
 server_version=$(docker version --format '{{.Server.Version}}' 2>/dev/null) \
   || fail "no Docker Engine answers${DOCKER_HOST:+ at DOCKER_HOST=$DOCKER_HOST} — start dockerd (scripts/test-env.sh does), or skip the image on purpose with -Dscanopy.image.skip=true"
 
@@ -106,7 +107,7 @@ echo "hosts: files dns" >"$rootfs/etc/nsswitch.conf"
 # The class-data-sharing archive is made at build time (lib/ is read-only in the container): the
 # classes the health check and a plugin load use, listed by running them here, then dumped by the
 # image's own java in a RUN step, so the archive's paths are the image's.
-host_java=("$rootfs$java_dir/bin/java" -Dscanopy.home="$rootfs$home_dir"
+host_java=("$rootfs$java_dir/bin/java" -XX:-UsePerfData -Dscanopy.home="$rootfs$home_dir"
   -Dlogback.configurationFile="$rootfs$home_dir/conf/logback.xml" -cp "$rootfs$home_dir/lib/*")
 classes=$work/classes
 : >"$classes"
