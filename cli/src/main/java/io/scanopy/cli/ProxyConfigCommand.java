@@ -54,15 +54,14 @@ final class ProxyConfigCommand extends DaemonCommand implements Callable<Integer
             ProxySetup setup = plugin.plugin().proxySetup(allowed).orElseThrow(() -> new io.scanopy.engine.config.ConfigurationException(
                     "--flavor " + flavor + ": the plugin " + id + " reaches no configurable proxy; choose tecnativa, wollomatic or linuxserver"));
             // Offered, not given: what the Swarm lists would add, in the plugin's own words.
-            List<String> swarmGrants = List.of();
+            List<String> swarmGrants = null;
             if (!swarm && !swarmEndpoints.isEmpty()) {
                 Set<DockerEndpoint> withSwarm = EnumSet.copyOf(allowed);
                 withSwarm.addAll(swarmEndpoints);
                 List<String> without = plugin.plugin().privileges(allowed);
                 swarmGrants = plugin.plugin().privileges(withSwarm).stream().filter(g -> !without.contains(g)).toList();
             }
-            out.print(render(setup, plugin.plugin().privileges(allowed), allowed, flavor, noExec, swarm,
-                    swarmEndpoints.isEmpty() ? null : swarmGrants));
+            out.print(render(setup, plugin.plugin().privileges(allowed), allowed, flavor, noExec, swarm, swarmGrants));
             out.flush();
             return 0;
         }
