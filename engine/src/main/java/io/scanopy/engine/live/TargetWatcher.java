@@ -374,15 +374,19 @@ final class TargetWatcher implements Runnable {
     }
 
     private void poll(CapabilityReport report) throws DockerAccessException, StreamLost {
+        // Kept by the clock, not by quiet: the cluster's 15 s signal and detection results must not put the list off.
+        Instant nextPoll = clock.instant().plus(options.pollInterval());
         while (!stopping) {
-            List<Object> batch = nextBatch(options.pollInterval());
+            Duration untilPoll = Duration.between(clock.instant(), nextPoll);
+            List<Object> batch = nextBatch(untilPoll.isNegative() ? Duration.ZERO : untilPoll);
             if (batch == null) {
                 return;
             }
             boolean full = batch.contains(Signal.RESYNC);
             apply(batch, report);
-            if (batch.isEmpty() || full) {
+            if (full || !clock.instant().isBefore(nextPoll)) {
                 sync(full ? Resync.FULL : Resync.POLL, report);
+                nextPoll = clock.instant().plus(options.pollInterval());
             }
         }
     }
