@@ -236,6 +236,47 @@ class SwarmClusterTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void theWebPageShowsTheServicesAndAScaleWithoutReload() throws Exception {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        String key = "swarm-page-" + java.util.UUID.randomUUID();
+        java.nio.file.Path profile = Files.createTempDirectory("scanopy-swarm-chromium");
+        try (Daemon daemon = new Daemon(registry, List.of(TargetSpec.local(System.getenv())), Live.fast(DiscoveryOptions.defaults().withDetection(null)),
+                     null, new io.scanopy.engine.live.DaemonMetrics(metrics, null), java.time.Clock.systemUTC());
+             io.scanopy.server.DaemonServer server = new io.scanopy.server.DaemonServer(daemon.inventory(), metrics,
+                     new io.scanopy.server.ServerSettings("127.0.0.1", 0, key, false))) {
+            server.start();
+            daemon.start();
+            assertTrue(daemon.awaitFirstSync(Duration.ofSeconds(30)));
+            String web = service(cluster(daemon), SwarmFixture.WEB).id();
+            org.openqa.selenium.WebDriver browser = DaemonWebPageTest.headlessChromium(profile);
+            try {
+                var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
+                browser.get(server.url() + "?key=" + key);
+                wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBe(org.openqa.selenium.By.id("stream"), "live"));
+                String row = "#swarm tr[data-service-id='" + web + "']";
+                // Read as text in one step (the table is redrawn on every change): service, mode, tasks running of replicas asked for.
+                wait.until(d -> rowText(d, row).startsWith(SwarmFixture.WEB + " replicated 2 / 2"));
+                String api = "#swarm tr[data-service-id='" + service(cluster(daemon), SwarmFixture.STACK_SERVICE).id() + "']";
+                assertTrue(rowText(browser, api).startsWith(SwarmFixture.STACK_SERVICE + " replicated 1 / 1 " + SwarmFixture.STACK), rowText(browser, api));
+                SwarmFixture.docker("service", "scale", "--detach", SwarmFixture.WEB + "=3");
+                wait.until(d -> rowText(d, row).startsWith(SwarmFixture.WEB + " replicated 3 / 3"));
+            } finally {
+                browser.quit();
+                SwarmFixture.docker("service", "scale", "--detach", SwarmFixture.WEB + "=2");
+            }
+        }
+    }
+
+    /** The cells of a row after the engine's, as one line; empty while the row is not there. */
+    private static String rowText(org.openqa.selenium.WebDriver browser, String row) {
+        Object text = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "const r = document.querySelector(arguments[0]); return r ? [...r.cells].slice(1).map(c => c.textContent).join(' ') : '';", row);
+        return String.valueOf(text);
+    }
+
     private static boolean isSwarmList(String path) {
         return path.equals("/nodes") || path.equals("/services") || path.equals("/tasks");
     }
