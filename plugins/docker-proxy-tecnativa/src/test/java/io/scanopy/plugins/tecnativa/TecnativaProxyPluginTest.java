@@ -91,19 +91,4 @@ class TecnativaProxyPluginTest {
         assertTrue(readOnly.get(0).startsWith("CONTAINERS=1 exposes"));
         assertEquals(List.of(), plugin.privileges(EnumSet.of(DockerEndpoint.PING, DockerEndpoint.VERSION)));
     }
-
-    @Test
-    void swarmSectionsStateWhatTheyAdmitBeyondTheLists() {
-        // With POST (an exec setup), SERVICES admits creating services: root on every node, right after the container write grant.
-        List<String> all = plugin.privileges(EnumSet.allOf(DockerEndpoint.class));
-        assertEquals(7, all.size(), all.toString());
-        assertTrue(all.get(0).contains("creating and starting any container"), all.get(0));
-        assertTrue(all.get(1).startsWith("SERVICES=1 with POST=1") && all.get(1).contains("root on every node"), all.get(1));
-        assertTrue(all.get(2).startsWith("NODES=1 with POST=1"), all.get(2));
-        // GET-only (--no-exec --swarm): the specifications with their environment, and the task logs the section also admits.
-        List<String> readOnly = plugin.privileges(EnumSet.of(DockerEndpoint.LIST_NODES, DockerEndpoint.LIST_SERVICES, DockerEndpoint.LIST_TASKS));
-        assertEquals(2, readOnly.size(), readOnly.toString());
-        assertTrue(readOnly.get(0).contains("environment variables") && readOnly.get(0).contains("/tasks/{id}/logs"), readOnly.get(0));
-        assertTrue(readOnly.get(1).startsWith("NODES=1 exposes"), readOnly.get(1));
-    }
 }
