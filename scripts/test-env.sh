@@ -74,3 +74,5 @@ log "second engine: $("$(dirname "$0")/engine-docker26.sh")"
 # Podman serving the Docker API, for the testkit's engine-podman execution (after both Docker
 # engines: its subnets are checked against theirs).
 "$(dirname "$0")/engine-podman.sh"
+# Docker Compose v2 beside Debian's docker-compose 1.29: deploy-tests checks the compose files with both.
+log "compose v2: $("$(dirname "$0")/compose-v2.sh")"
