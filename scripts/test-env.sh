@@ -31,6 +31,9 @@ command -v docker-compose >/dev/null 2>&1 || need_packages+=(docker-compose)
 command -v openssl >/dev/null 2>&1 || need_packages+=(openssl)
 command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
 command -v javac >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
+# The daemon image (dist/src/image/build-image.sh): jlink needs the JDK's jmods, and strip.
+[ -d /usr/lib/jvm/java-17-openjdk-amd64/jmods ] || need_packages+=(openjdk-17-jdk-headless)
+command -v strip >/dev/null 2>&1 || need_packages+=(binutils)
 
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -15,8 +15,6 @@ import io.scanopy.engine.target.TargetSession;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.server.DaemonServer;
 import io.scanopy.server.ServerSettings;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,19 +36,13 @@ import picocli.CommandLine.Option;
         description = "Run the daemon: keep the inventory current from Docker's events and serve it over HTTP (the default command).")
 final class RunCommand extends DaemonCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-    static final String ENV_BIND = "SCANOPY_BIND_ADDRESS";
-    static final String ENV_PORT = "SCANOPY_DAEMON_PORT";
     static final String ENV_API_KEY = "SCANOPY_DAEMON_API_KEY";
-    static final int DEFAULT_PORT = ServerSettings.DEFAULT_PORT;
 
     @Mixin
     DiscoveryMixin discovery;
 
-    @Option(names = "--bind-address", paramLabel = "ADDRESS", description = "Address the HTTP API listens on. Env: " + ENV_BIND + ". Default: 127.0.0.1.")
-    String bindAddress;
-
-    @Option(names = "--daemon-port", paramLabel = "PORT", description = "Port of the HTTP API. Env: " + ENV_PORT + ". Default: " + DEFAULT_PORT + ".")
-    Integer port;
+    @Mixin
+    DaemonAddress address;
 
     @Option(names = "--daemon-api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' on every route but /api/health. Env: "
             + ENV_API_KEY + ". Default: none on a loopback address; a random key, printed once, on any other.")
@@ -106,30 +98,13 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
     }
 
     private ServerSettings serverSettings(Map<String, String> env) throws ConfigurationException {
-        String bind = bindAddress != null ? bindAddress : env.getOrDefault(ENV_BIND, "127.0.0.1");
-        int httpPort;
-        if (port != null) {
-            httpPort = port;
-        } else {
-            try {
-                httpPort = Integer.parseInt(env.getOrDefault(ENV_PORT, String.valueOf(DEFAULT_PORT)).strip());
-            } catch (NumberFormatException e) {
-                throw new ConfigurationException(ENV_PORT + "=" + env.get(ENV_PORT) + " is not a port number: use 1-65535");
-            }
-        }
-        if (httpPort < 0 || httpPort > 65535) {
-            throw new ConfigurationException((port != null ? "--daemon-port " : ENV_PORT + "=") + httpPort + " is not a port number: use 1-65535");
-        }
+        String bind = address.bindAddress(env);
+        int httpPort = address.port(env);
         String key = apiKey != null ? apiKey : env.get(ENV_API_KEY);
         if (key != null && key.isBlank()) {
             throw new ConfigurationException((apiKey != null ? "--daemon-api-key" : ENV_API_KEY) + " is empty: give a key, or unset it");
         }
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(bind).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            throw new ConfigurationException((bindAddress != null ? "--bind-address " : ENV_BIND + "=") + bind + " is not an address of this host");
-        }
+        boolean loopback = address.resolvedBindAddress(env).isLoopbackAddress();
         ServerSettings settings = new ServerSettings(bind, httpPort, key, false);
         return key == null && !loopback ? settings.withGeneratedKey() : settings;
     }

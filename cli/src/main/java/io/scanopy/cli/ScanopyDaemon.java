@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = ScanopyDaemon.Version.class,
         description = {"Discovers containers, ports, networks and services on Docker hosts, directly or through a Docker socket proxy.",
                 "Without a command it runs the daemon (scanopy-daemon run): the inventory kept current from Docker's events and served over HTTP."},
-        subcommands = {RunCommand.class, DiscoverCommand.class, DoctorCommand.class, ProxyConfigCommand.class, PluginsCommand.class},
+        subcommands = {RunCommand.class, DiscoverCommand.class, DoctorCommand.class, ProxyConfigCommand.class, PluginsCommand.class, HealthCommand.class},
         footer = {"", "Exit codes: 0 success, 1 nothing could be discovered, 2 bad usage or configuration, 3 some targets failed (the rest is reported)."})
 public final class ScanopyDaemon implements Runnable {
     /** Exit code: nothing could be discovered. */
@@ -88,7 +88,7 @@ public final class ScanopyDaemon implements Runnable {
     @Override
     public void run() {
         // Only reached when picocli found no command; run() below adds "run" first.
-        throw new CommandLine.ParameterException(new CommandLine(this), "Choose a command: run, discover, doctor, proxy-config, plugins (see --help)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "Choose a command: run, discover, doctor, proxy-config, plugins, health (see --help)");
     }
 
     /**

@@ -2,9 +2,7 @@ package io.scanopy.server;
 
 import io.scanopy.engine.live.LiveInventory;
 import io.scanopy.engine.live.TargetHealth;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -16,9 +14,6 @@ import org.eclipse.jetty.util.Callback;
  * is being followed.
  */
 final class HealthEndpoint implements Route {
-    /** States in which a target's containers are current. */
-    private static final Set<TargetHealth.State> READY = EnumSet.of(TargetHealth.State.CONNECTED, TargetHealth.State.POLLING);
-
     private final LiveInventory inventory;
 
     HealthEndpoint(LiveInventory inventory) {
@@ -32,7 +27,7 @@ final class HealthEndpoint implements Route {
     @Override
     public void handle(Request request, Response response, Callback callback) {
         List<TargetHealth> targets = inventory.health();
-        boolean ready = targets.stream().allMatch(t -> READY.contains(t.state()));
+        boolean ready = targets.stream().allMatch(t -> t.state().ready());
         Responses.json(response, callback, HttpStatus.OK_200, new Body("up", ready, targets));
     }
 }

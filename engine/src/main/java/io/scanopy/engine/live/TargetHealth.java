@@ -26,6 +26,13 @@ public record TargetHealth(String target, State state, String plugin, String eng
         /** Events are denied: the container list is polled instead. */
         POLLING,
         /** Cannot work as configured (settings, or a required endpoint denied); retried slowly. */
-        FAILED
+        FAILED;
+
+        /**
+         * @return whether the target's containers are current in this state (followed or polled)
+         */
+        public boolean ready() {
+            return this == CONNECTED || this == POLLING;
+        }
     }
 }

@@ -25,7 +25,6 @@ import org.pf4j.ExtensionFinder;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.pf4j.ServiceProviderExtensionFinder;
-import org.pf4j.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +40,13 @@ public final class PluginRegistry implements AutoCloseable {
     private final List<LoadedPlugin> plugins;
     private final List<PluginLoadFailure> failures;
     private final DefaultPluginManager pluginManager;
+    private final PluginUnpacker unpacker;
 
-    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginLoadFailure> failures, DefaultPluginManager pluginManager) {
+    private PluginRegistry(List<LoadedPlugin> plugins, List<PluginLoadFailure> failures, DefaultPluginManager pluginManager, PluginUnpacker unpacker) {
         this.plugins = List.copyOf(plugins);
         this.failures = List.copyOf(failures);
         this.pluginManager = pluginManager;
+        this.unpacker = unpacker;
     }
 
     /**
@@ -59,16 +60,17 @@ public final class PluginRegistry implements AutoCloseable {
         Map<String, LoadedPlugin> byId = new LinkedHashMap<>();
         List<PluginLoadFailure> failures = new ArrayList<>();
         DefaultPluginManager manager = null;
+        PluginUnpacker unpacker = new PluginUnpacker();
         if (pluginsDir != null) {
             manager = newPluginManager(pluginsDir);
-            loadArchives(manager, pluginsDir, byId, failures);
+            loadArchives(manager, unpacker, pluginsDir, byId, failures);
         }
         if (classLoader != null) {
             loadClasspath(classLoader, byId, failures);
         }
         List<LoadedPlugin> sorted = new ArrayList<>(byId.values());
         sorted.sort(Comparator.comparing(LoadedPlugin::id));
-        return new PluginRegistry(sorted, failures, manager);
+        return new PluginRegistry(sorted, failures, manager, unpacker);
     }
 
     /**
@@ -104,6 +106,7 @@ public final class PluginRegistry implements AutoCloseable {
             }
             pluginManager.unloadPlugins();
         }
+        unpacker.close();
     }
 
     private static DefaultPluginManager newPluginManager(Path pluginsDir) {
@@ -122,7 +125,7 @@ public final class PluginRegistry implements AutoCloseable {
         return manager;
     }
 
-    private static void loadArchives(DefaultPluginManager manager, Path dir, Map<String, LoadedPlugin> byId, List<PluginLoadFailure> failures) {
+    private static void loadArchives(DefaultPluginManager manager, PluginUnpacker unpacker, Path dir, Map<String, LoadedPlugin> byId, List<PluginLoadFailure> failures) {
         if (!Files.isDirectory(dir)) {
             failures.add(new PluginLoadFailure(dir.toString(), "plugins directory not found — create it or point --plugins-dir / SCANOPY_PLUGINS_DIR at the folder holding the plugin archives"));
             return;
@@ -149,10 +152,10 @@ public final class PluginRegistry implements AutoCloseable {
                 continue;
             }
             try {
-                // pf4j loads a zip from the directory it unpacks to (next to the zip).
-                manager.loadPlugin(FileUtils.expandIfZip(archive));
+                // pf4j loads a zip from the directory it is unpacked to (next to the zip, or a private one).
+                manager.loadPlugin(unpacker.unpacked(archive));
             } catch (IOException e) {
-                failures.add(new PluginLoadFailure(archive.getFileName().toString(), "cannot unpack it into " + dir + " (" + e.getMessage() + ") — check that it is a valid zip and that the plugins directory is writable"));
+                failures.add(new PluginLoadFailure(archive.getFileName().toString(), "cannot unpack it: " + e.getMessage()));
             } catch (RuntimeException e) {
                 failures.add(new PluginLoadFailure(archive.getFileName().toString(), describe(e)));
             }
