@@ -49,14 +49,14 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * The compose setups of {@code deploy/compose}, as users run them: each folder copied as it is,
- * {@code docker-compose up -d} in it (Debian's 1.29), with the daemon image dist builds and the
- * test kit's proxy images under the names the files use; then, from the host, the daemon's API:
- * it sees every service of its stack (the proxy's own container included) with the capability
- * report the setup implies, Docker reports it healthy (the image's HEALTHCHECK), and only the
- * daemon's port is published, on 127.0.0.1. Then {@code docker-compose down -v}. Each file is also
- * validated by Compose v2 ({@code config}), and two broken variables are run as a user would get
- * them. The setups run side by side (JUnit's parallel mode, see the pom): each mostly waits for
- * Docker's health checks, 30 s apart.
+ * then {@code up -d} in it with Debian's {@code docker-compose} 1.29 and, separately, with Compose
+ * v2, using the daemon image dist builds and the test kit's proxy images under the names the files
+ * use. From the host, through the daemon's API: it reached its proxy with the expected plugin, sees
+ * every service of its stack (the proxy's own container and itself included) with the capability
+ * report the setup implies; Docker reports it healthy (the image's HEALTHCHECK); only the daemon's
+ * port is published, on 127.0.0.1. Then {@code down -v} leaves nothing. Two broken settings are run
+ * as a user would meet them. The runs go side by side (JUnit's parallel mode, see the pom): each
+ * mostly waits for Docker's health checks, 30 s apart.
  */
 @RequiresDocker
 class ComposeSetupsIT {
