@@ -1,7 +1,8 @@
 package io.scanopy.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.live.TargetHealth;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,10 +52,9 @@ final class HealthCommand extends DaemonCommand implements Callable<Integer> {
         }
         Map<String, String> env = root.environment();
         URL url = healthUrl(address.localAddress(env), address.port(env));
-        HttpURLConnection connection;
-        JsonNode body;
+        Answer answer;
         try {
-            connection = (HttpURLConnection) url.openConnection();
+            HttpURLConnection connection = (HttpURLConnection) url.openConnection();
             connection.setConnectTimeout(timeoutSeconds * 1000);
             connection.setReadTimeout(timeoutSeconds * 1000);
             connection.setRequestProperty("Accept", "application/json");
@@ -62,28 +63,67 @@ final class HealthCommand extends DaemonCommand implements Callable<Integer> {
                 return unhealthy("the daemon at " + url + " answered HTTP " + status);
             }
             try (InputStream in = connection.getInputStream()) {
-                body = new ObjectMapper().readTree(in);
+                answer = Answer.read(in);
             }
         } catch (IOException e) {
             return unhealthy("no answer from " + url + " (" + reason(e) + ") — is the daemon running, and listening there ("
                     + DaemonAddress.ENV_BIND + ", " + DaemonAddress.ENV_PORT + ")?");
         }
-        JsonNode targets = body == null ? null : body.get("targets");
-        if (targets == null || !targets.isArray() || !body.path("ready").isBoolean()) {
+        if (answer == null) {
             return unhealthy(url + " did not answer as the daemon's health endpoint does");
         }
-        List<String> notReady = new ArrayList<>();
-        for (JsonNode target : targets) {
-            String state = target.path("state").asText();
-            if (!isReady(state)) {
-                String message = target.path("message").asText("");
-                notReady.add(target.path("target").asText() + " is " + state + (message.isEmpty() ? "" : " (" + message + ")"));
+        if (!answer.ready() || !answer.notReady().isEmpty()) {
+            return unhealthy(answer.notReady().isEmpty() ? "the daemon says it is not ready" : String.join("; ", answer.notReady()));
+        }
+        return verdict(EXIT_HEALTHY, "healthy: " + answer.targets() + " target(s) ready");
+    }
+
+    /**
+     * What {@code /api/health} answered: its {@code ready} flag, the number of targets, and each
+     * target not ready as "TARGET is STATE (MESSAGE)". Read with the streaming parser: the
+     * check runs every interval, and a data-binding mapper costs more to start than the request.
+     */
+    record Answer(boolean ready, int targets, List<String> notReady) {
+        /** @return the answer, or null when it is not shaped like the health endpoint's */
+        static Answer read(InputStream in) throws IOException {
+            try (JsonParser json = new JsonFactory().createParser(in)) {
+                if (json.nextToken() != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                Boolean ready = null;
+                Integer targets = null;
+                List<String> notReady = new ArrayList<>();
+                while (json.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = json.currentName();
+                    JsonToken value = json.nextToken();
+                    if (field.equals("ready") && value.isBoolean()) {
+                        ready = json.getBooleanValue();
+                    } else if (field.equals("targets") && value == JsonToken.START_ARRAY) {
+                        targets = 0;
+                        while (json.nextToken() == JsonToken.START_OBJECT) {
+                            targets++;
+                            Map<String, String> target = new HashMap<>();
+                            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                                String name = json.currentName();
+                                if (json.nextToken() == JsonToken.VALUE_STRING) {
+                                    target.put(name, json.getText());
+                                } else {
+                                    json.skipChildren();
+                                }
+                            }
+                            String state = target.getOrDefault("state", "");
+                            if (!isReady(state)) {
+                                String message = target.get("message");
+                                notReady.add(target.get("target") + " is " + state + (message == null ? "" : " (" + message + ")"));
+                            }
+                        }
+                    } else {
+                        json.skipChildren();
+                    }
+                }
+                return ready == null || targets == null ? null : new Answer(ready, targets, notReady);
             }
         }
-        if (!body.get("ready").asBoolean() || !notReady.isEmpty()) {
-            return unhealthy(notReady.isEmpty() ? "the daemon says it is not ready" : String.join("; ", notReady));
-        }
-        return verdict(EXIT_HEALTHY, "healthy: " + targets.size() + " target(s) ready");
     }
 
     /** A state as the endpoint writes it (the enum's name in lower case); an unknown one is not ready. */

@@ -35,7 +35,6 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
         description = "Run the daemon: keep the inventory current from Docker's events and serve it over HTTP (the default command).")
 final class RunCommand extends DaemonCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
     static final String ENV_API_KEY = "SCANOPY_DAEMON_API_KEY";
 
     @Mixin
@@ -60,6 +59,9 @@ final class RunCommand extends DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Not a static field: picocli builds every command at each start, and the health check
+        // (every interval) should not start the logging system it never uses.
+        Logger log = LoggerFactory.getLogger(RunCommand.class);
         DaemonSettings settings = settings();
         Map<String, String> env = root.environment();
         ServerSettings server = serverSettings(env);
