@@ -27,10 +27,12 @@ readonly uid=10001 gid=10001
 # Where things live inside the image; ENTRYPOINT and HEALTHCHECK below use the same paths.
 readonly java_dir=/opt/java home_dir=/opt/scanopy-daemon
 readonly cds_archive=$home_dir/lib/scanopy-cds.jsa
+# The daemon's default port (ServerSettings.DEFAULT_PORT; ImageIT checks that they agree).
 readonly port=60073
 
 [ -f "$tarball" ] || fail "$tarball is missing — build the distribution first (mvn -B install -pl dist -am -DskipTests)"
 
+command -v docker >/dev/null 2>&1 || fail "no docker command — apt-get install -y docker.io (scripts/test-env.sh does)"
 server_version=$(docker version --format '{{.Server.Version}}' 2>/dev/null) \
   || fail "no Docker Engine answers${DOCKER_HOST:+ at DOCKER_HOST=$DOCKER_HOST} — start dockerd (scripts/test-env.sh does), or skip the image on purpose with -Dscanopy.image.skip=true"
 
@@ -82,6 +84,9 @@ log "jlink modules: $modules"
   --output "$rootfs$java_dir" >/dev/null
 # The JVM's symbol table is for debuggers, a third of its size.
 strip --strip-unneeded "$rootfs$java_dir/lib/server/libjvm.so"
+# jlink copies this machine's CA bundle (Debian links the JDK's to /etc/ssl/certs/java/cacerts);
+# the daemon trusts only the CA chain it is given for an HTTPS proxy, so the image holds none.
+rm "$rootfs$java_dir/lib/security/cacerts"
 
 # The C libraries (and the loader) the runtime loads, each copied as the file itself.
 libraries=$(for binary in "$rootfs$java_dir/bin/java" "$rootfs$java_dir"/lib/*.so "$rootfs$java_dir/lib/server/libjvm.so"; do
@@ -106,10 +111,9 @@ echo "hosts: files dns" >"$rootfs/etc/nsswitch.conf"
 # The class-data-sharing archive is made at build time (lib/ is read-only in the container): the
 # classes the health check and a plugin load use, listed by running them here, then dumped by the
 # image's own java in a RUN step, so the archive's paths are the image's.
-host_java=("$rootfs$java_dir/bin/java" -Dscanopy.home="$rootfs$home_dir"
+host_java=("$rootfs$java_dir/bin/java" -XX:-UsePerfData -Dscanopy.home="$rootfs$home_dir"
   -Dlogback.configurationFile="$rootfs$home_dir/conf/logback.xml" -cp "$rootfs$home_dir/lib/*")
 classes=$work/classes
-: >"$classes"
 # Nothing listens on port 1: the health check runs its whole path to the failure it reports.
 "${host_java[@]}" -XX:DumpLoadedClassList="$classes.health" io.scanopy.cli.ScanopyDaemon health --daemon-port 1 >/dev/null 2>&1 || true
 "${host_java[@]}" -XX:DumpLoadedClassList="$classes.plugins" io.scanopy.cli.ScanopyDaemon plugins >/dev/null 2>&1 || true
@@ -123,6 +127,7 @@ cat "$classes".* | grep -v 'source:' | sort -u >"$context/classes.lst"
 jvm_flags='"-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:SharedArchiveFile='$cds_archive'", "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=error:stderr", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8"'
 app='"-Dscanopy.home='$home_dir'", "-Dlogback.configurationFile='$home_dir'/conf/logback.xml", "-cp", "'$home_dir'/lib/*", "io.scanopy.cli.ScanopyDaemon"'
 
+# The health check's JVM lives half a second: a small heap, the serial collector (no GC threads).
 cat >"$context/Dockerfile" <<EOF
 FROM scratch
 COPY rootfs/ /

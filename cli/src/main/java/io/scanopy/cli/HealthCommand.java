@@ -2,6 +2,7 @@ package io.scanopy.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.scanopy.engine.config.ConfigurationException;
 import io.scanopy.engine.live.TargetHealth;
@@ -84,7 +85,11 @@ final class HealthCommand extends DaemonCommand implements Callable<Integer> {
      * check runs every interval, and a data-binding mapper costs more to start than the request.
      */
     record Answer(boolean ready, int targets, List<String> notReady) {
-        /** @return the answer, or null when it is not shaped like the health endpoint's */
+        /**
+         * @param in the body
+         * @return the answer, or null when it is not shaped like the health endpoint's
+         * @throws IOException when reading it fails
+         */
         static Answer read(InputStream in) throws IOException {
             try (JsonParser json = new JsonFactory().createParser(in)) {
                 if (json.nextToken() != JsonToken.START_OBJECT) {
@@ -122,6 +127,9 @@ final class HealthCommand extends DaemonCommand implements Callable<Integer> {
                     }
                 }
                 return ready == null || targets == null ? null : new Answer(ready, targets, notReady);
+            } catch (JsonProcessingException e) {
+                // It answered, but not JSON: some other program on the port.
+                return null;
             }
         }
     }

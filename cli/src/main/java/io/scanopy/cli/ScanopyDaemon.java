@@ -93,11 +93,13 @@ public final class ScanopyDaemon implements Runnable {
 
     /**
      * Without a command the daemon runs: the guide starts it as {@code scanopy-daemon --docker-proxy URL ...},
-     * possibly with the daemon's own options, so "run" goes first when no command is named.
+     * possibly with the daemon's own options, so "run" goes first when no command is named. The
+     * same CommandLine parses each try (picocli resets every option field before a parse): building
+     * its model is most of a short command's start, and the health check starts every interval.
      */
-    private static String[] withDefaultCommand(String[] args, Map<String, String> env) {
+    private static String[] withDefaultCommand(CommandLine cli, String[] args) {
         try {
-            CommandLine.ParseResult parsed = new CommandLine(new ScanopyDaemon(env)).parseArgs(args);
+            CommandLine.ParseResult parsed = cli.parseArgs(args);
             if (parsed.hasSubcommand() || parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested()) {
                 return args;
             }
@@ -108,7 +110,7 @@ public final class ScanopyDaemon implements Runnable {
         withRun[0] = "run";
         System.arraycopy(args, 0, withRun, 1, args.length);
         try {
-            new CommandLine(new ScanopyDaemon(env)).parseArgs(withRun);
+            cli.parseArgs(withRun);
             return withRun;
         } catch (CommandLine.ParameterException e) {
             return args;
@@ -138,9 +140,9 @@ public final class ScanopyDaemon implements Runnable {
             // Before any logger exists: the logback configuration reads it.
             System.setProperty("scanopy.log.level", "DEBUG");
         }
-        args = withDefaultCommand(args, env);
         ScanopyDaemon root = new ScanopyDaemon(env);
         CommandLine cli = new CommandLine(root);
+        args = withDefaultCommand(cli, args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> Errors.report(e, root.debug, commandLine.getErr()));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scanopy.testkit.RequiresDocker;
+import io.scanopy.server.ServerSettings;
 import io.scanopy.testkit.TestContainer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageIT {
     private static final String IMAGE = System.getProperty("scanopy.test.image");
     private static final long MAX_IMAGE_BYTES = 120_000_000L;
-    private static final int DAEMON_PORT = 60073;
+    private static final int DAEMON_PORT = ServerSettings.DEFAULT_PORT;
     private static final Path SOCKET = Path.of("/var/run/docker.sock");
     private static final String DOCKER26 = System.getProperty("scanopy.test.docker26.host", "unix:///run/docker26.sock");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -177,6 +179,7 @@ class ImageIT {
     }
 
     @Test
+    @Tag("docker26")
     void copiedToDocker26WithoutARegistryItBecomesHealthyThere() throws Exception {
         docker.copyImage(IMAGE, docker26);
         cleanup.add(() -> docker26.run("rmi", IMAGE));
