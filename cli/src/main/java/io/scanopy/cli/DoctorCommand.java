@@ -1,13 +1,16 @@
 package io.scanopy.cli;
 
+import io.scanopy.engine.capability.CapabilityNegotiator;
 import io.scanopy.engine.config.DaemonSettings;
 import io.scanopy.engine.config.Flavors;
 import io.scanopy.engine.discovery.DiscoveryEngine;
 import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.swarm.SwarmMapping;
 import io.scanopy.engine.target.TargetSession;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.EndpointRequirement;
+import io.scanopy.spi.Fallback;
 import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.inventory.CapabilityReport;
 import io.scanopy.spi.inventory.CapabilityReport.Check;
@@ -87,6 +90,7 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
             out.println();
             out.println("  detection:  " + detection(report));
             out.println("  changes:    " + changes(report));
+            out.println("  swarm:      " + swarm(report, session.negotiated().map(CapabilityNegotiator.Negotiated::info).orElse(null)));
             boolean requiredDenied = report.checks().stream().anyMatch(c -> c.status() == Status.DENIED && (c.endpoint() == DockerEndpoint.LIST_CONTAINERS
                     || session.plugin().plugin().endpoints().stream().anyMatch(r -> r.endpoint() == c.endpoint() && r.required())));
             out.println("  verdict:    " + (blocker.isPresent() && requiredDenied ? "FAILED — a required endpoint is denied; nothing can be discovered"
@@ -139,6 +143,25 @@ final class DoctorCommand extends DaemonCommand implements Callable<Integer> {
                         + " scanopy-daemon proxy-config --flavor wollomatic");
             }
         }
+    }
+
+    /** Whether the cluster of a Swarm manager is read, and what of it. */
+    private static String swarm(CapabilityReport report, com.fasterxml.jackson.databind.JsonNode info) {
+        List<Check> lists = report.checks().stream().filter(c -> c.endpoint().isSwarm()).toList();
+        if (lists.isEmpty()) {
+            return "not read (the plugin declares no Swarm endpoints)";
+        }
+        if (info == null) {
+            return "unknown — GET /info is not allowed, so whether this engine manages a Swarm cluster cannot be told; the cluster is not read";
+        }
+        if (!SwarmMapping.isManager(info)) {
+            return "active".equals(info.path("Swarm").path("LocalNodeState").asText())
+                    ? "a Swarm worker: only managers list the cluster (add a target that reaches a manager); this node's containers are discovered"
+                    : "not a Swarm manager: no cluster to read (the Swarm endpoints are not checked)";
+        }
+        List<String> missing = lists.stream().filter(DoctorCommand::notAllowed).map(c -> c.endpoint().method() + " " + c.endpoint().pathTemplate()).toList();
+        return missing.isEmpty() ? "a Swarm manager: the cluster's nodes, services and tasks are read, and followed (service and node events, and every "
+                + "15 s)" : "a Swarm manager, cluster partial — " + String.join(", ", missing) + " not allowed (see To fix): " + Fallback.LOCAL_NODE_ONLY.effect();
     }
 
     /** How the daemon will stay current on this target. */

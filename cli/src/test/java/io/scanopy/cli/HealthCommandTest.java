@@ -60,44 +60,32 @@ class HealthCommandTest {
         }
     }
 
-    @Test
-    void anotherProgramOnThePortIsUnhealthySayingWhatItAnswered() throws Exception {
+    /** Another program on the daemon's port: a real HTTP server giving every request one answer. */
+    private static HttpServer answering(int status, String page) throws Exception {
         HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        other.createContext("/api/health", exchange -> {
-            byte[] page = "<html>not the daemon</html>".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, page.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(page);
+        other.createContext("/", exchange -> {
+            byte[] body = page.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
             }
         });
         other.start();
+        return other;
+    }
+
+    @Test
+    void anotherProgramOnThePortIsUnhealthySayingWhatItAnswered() throws Exception {
+        HttpServer page = answering(200, "<html>not the daemon</html>");
         try {
-            String port = String.valueOf(other.getAddress().getPort());
+            String port = String.valueOf(page.getAddress().getPort());
             CliErrorsTest.Run notJson = health(Map.of("SCANOPY_DAEMON_PORT", port));
             assertEquals(HealthCommand.EXIT_UNHEALTHY, notJson.code(), notJson.err());
             assertEquals("unhealthy: http://127.0.0.1:" + port + "/api/health did not answer as the daemon's health endpoint does\n", notJson.out());
         } finally {
-            other.stop(0);
+            page.stop(0);
         }
-    }
-
-    @Test
-    void noAnswerIsUnhealthyNamingTheAddressAndAServerErrorItsStatus() throws Exception {
-        int free;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            free = socket.getLocalPort();
-        }
-        CliErrorsTest.Run refused = health(Map.of(), "--daemon-port", String.valueOf(free));
-        assertEquals(HealthCommand.EXIT_UNHEALTHY, refused.code(), refused.err());
-        assertTrue(refused.out().startsWith("unhealthy: no answer from http://127.0.0.1:" + free + "/api/health (ConnectException: Connection refused) — "), refused.out());
-        assertEquals(1, refused.out().lines().count(), refused.out());
-
-        HttpServer failing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        failing.createContext("/", exchange -> {
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-        });
-        failing.start();
+        HttpServer failing = answering(503, "");
         try {
             String port = String.valueOf(failing.getAddress().getPort());
             CliErrorsTest.Run status = health(Map.of("SCANOPY_DAEMON_PORT", port));
@@ -106,6 +94,18 @@ class HealthCommandTest {
         } finally {
             failing.stop(0);
         }
+    }
+
+    @Test
+    void noAnswerIsUnhealthyNamingTheAddress() throws Exception {
+        int free;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            free = socket.getLocalPort();
+        }
+        CliErrorsTest.Run refused = health(Map.of(), "--daemon-port", String.valueOf(free));
+        assertEquals(HealthCommand.EXIT_UNHEALTHY, refused.code(), refused.err());
+        assertTrue(refused.out().startsWith("unhealthy: no answer from http://127.0.0.1:" + free + "/api/health (ConnectException: Connection refused) — "), refused.out());
+        assertEquals(1, refused.out().lines().count(), refused.out());
     }
 
     @Test

@@ -24,7 +24,13 @@ public enum DockerEndpoint {
     /** {@code POST /exec/{id}/start}: run the probe. */
     EXEC_START("exec-start", "POST", "/exec/{id}/start"),
     /** {@code GET /exec/{id}/json}: the probe's exit status. */
-    EXEC_INSPECT("exec-inspect", "GET", "/exec/{id}/json");
+    EXEC_INSPECT("exec-inspect", "GET", "/exec/{id}/json"),
+    /** {@code GET /nodes}: the Swarm cluster's nodes; a manager answers it (since SPI 1.4). */
+    LIST_NODES("list-nodes", "GET", "/nodes"),
+    /** {@code GET /services}: the Swarm cluster's services; a manager answers it (since SPI 1.4). */
+    LIST_SERVICES("list-services", "GET", "/services"),
+    /** {@code GET /tasks}: the Swarm cluster's tasks, each a service's container on some node; a manager answers it (since SPI 1.4). */
+    LIST_TASKS("list-tasks", "GET", "/tasks");
 
     private final String capability;
     private final String method;
@@ -62,5 +68,14 @@ public enum DockerEndpoint {
      */
     public boolean isExec() {
         return this == EXEC_CREATE || this == EXEC_START || this == EXEC_INSPECT;
+    }
+
+    /**
+     * @return true for the endpoints that read a Swarm cluster: only a manager answers them, so
+     *     they are checked and used only on an engine whose {@code /info} says it is one
+     * @since SPI 1.4
+     */
+    public boolean isSwarm() {
+        return this == LIST_NODES || this == LIST_SERVICES || this == LIST_TASKS;
     }
 }

@@ -43,5 +43,8 @@ public record EndpointRequirement(DockerEndpoint endpoint, boolean required, Fal
             new EndpointRequirement(DockerEndpoint.EVENTS, false, Fallback.POLLING, "Follow container and network changes (the daemon)"),
             new EndpointRequirement(DockerEndpoint.EXEC_CREATE, false, Fallback.DETECTION_WITHOUT_EXEC, "Create exec instance for endpoint probing"),
             new EndpointRequirement(DockerEndpoint.EXEC_START, false, Fallback.DETECTION_WITHOUT_EXEC, "Start exec to probe HTTP endpoints inside containers"),
-            new EndpointRequirement(DockerEndpoint.EXEC_INSPECT, false, Fallback.DETECTION_WITHOUT_EXEC, "Check exec instance status"));
+            new EndpointRequirement(DockerEndpoint.EXEC_INSPECT, false, Fallback.DETECTION_WITHOUT_EXEC, "Check exec instance status"),
+            new EndpointRequirement(DockerEndpoint.LIST_NODES, false, Fallback.LOCAL_NODE_ONLY, "List the Swarm cluster's nodes (managers only)"),
+            new EndpointRequirement(DockerEndpoint.LIST_SERVICES, false, Fallback.LOCAL_NODE_ONLY, "List the Swarm cluster's services (managers only)"),
+            new EndpointRequirement(DockerEndpoint.LIST_TASKS, false, Fallback.LOCAL_NODE_ONLY, "List the Swarm cluster's tasks, to link them to containers (managers only)"));
 }

@@ -15,7 +15,9 @@ public enum Fallback {
     /** Detect services without exec, from what the Docker API shows. */
     DETECTION_WITHOUT_EXEC("service detection uses only image, label and port rules"),
     /** Find changes by listing containers periodically instead of following events (since SPI 1.1). */
-    POLLING("changes are found by polling the container list (the daemon's --poll-interval) instead of following events");
+    POLLING("changes are found by polling the container list (the daemon's --poll-interval) instead of following events"),
+    /** Leave the Swarm cluster out, or the part of it the endpoint reads: the engine's own containers are still discovered (since SPI 1.4). */
+    LOCAL_NODE_ONLY("this node's containers only: the Swarm cluster's nodes, services or tasks it would list are left out");
 
     private final String effect;
 

@@ -7,6 +7,7 @@ import io.scanopy.engine.docker.DockerAccessException;
 import io.scanopy.engine.docker.DockerAnswers;
 import io.scanopy.engine.docker.DockerConnection;
 import io.scanopy.engine.docker.RawResponse;
+import io.scanopy.engine.swarm.SwarmMapping;
 import io.scanopy.spi.Denial;
 import io.scanopy.spi.DockerAccessPlugin;
 import io.scanopy.spi.DockerEndpoint;
@@ -104,6 +105,10 @@ public final class CapabilityNegotiator {
                 if (endpoint == DockerEndpoint.VERSION) {
                     continue;
                 }
+                if (endpoint.isSwarm()) {
+                    // Only a Swarm manager answers them: checked below, once /info has said what the engine is.
+                    continue;
+                }
                 if (endpoint.isExec() && !checkExec) {
                     checks.put(endpoint, new Check(endpoint, endpoint.capability(), Status.NOT_CHECKED, null, null, null, null, null));
                     continue;
@@ -135,11 +140,47 @@ public final class CapabilityNegotiator {
                     info = parse(entry.getValue().body());
                 }
             }
+            checkSwarm(connection, declared, SwarmMapping.isManager(info), executor, plugin, context, allowed, checks);
             List<Check> ordered = new ArrayList<>();
             for (DockerEndpoint endpoint : declared.keySet()) {
                 ordered.add(checks.get(endpoint));
             }
             return new Negotiated(new CapabilityReport(ordered), version, info);
+        } finally {
+            answers.values().forEach(f -> f.cancel(true));
+        }
+    }
+
+    /**
+     * The Swarm endpoints: on a manager, checked like the others (at once); on any other engine
+     * not checked, as nothing would answer them (Docker says "not a swarm manager", Podman has
+     * no such paths) and a proxy that refuses them costs that engine nothing.
+     */
+    private static void checkSwarm(DockerConnection connection, Map<DockerEndpoint, EndpointRequirement> declared, boolean manager, ExecutorService executor,
+                                   DockerAccessPlugin plugin, UnaryOperator<Denial> context, Set<DockerEndpoint> allowed, Map<DockerEndpoint, Check> checks)
+            throws DockerAccessException {
+        Map<DockerEndpoint, Future<RawResponse>> answers = new LinkedHashMap<>();
+        try {
+            for (DockerEndpoint endpoint : declared.keySet()) {
+                if (!endpoint.isSwarm()) {
+                    continue;
+                }
+                if (manager) {
+                    answers.put(endpoint, executor.submit(() -> probe(connection, endpoint)));
+                } else {
+                    checks.put(endpoint, new Check(endpoint, endpoint.capability(), Status.NOT_CHECKED, null, null, null, null, null));
+                }
+            }
+            Map<DockerEndpoint, RawResponse> received = new LinkedHashMap<>();
+            for (Map.Entry<DockerEndpoint, Future<RawResponse>> entry : answers.entrySet()) {
+                received.put(entry.getKey(), await(entry.getValue()));
+            }
+            received.forEach((endpoint, answer) -> {
+                if (dockerShaped(endpoint, answer)) {
+                    allowed.add(endpoint);
+                }
+            });
+            received.forEach((endpoint, answer) -> checks.put(endpoint, judge(endpoint, answer, declared.get(endpoint), plugin, context, allowed)));
         } finally {
             answers.values().forEach(f -> f.cancel(true));
         }
@@ -163,7 +204,8 @@ public final class CapabilityNegotiator {
         String path = connection.path(endpoint, PROBE_ID);
         return switch (endpoint) {
             case LIST_CONTAINERS -> connection.send("GET", path + "?limit=1", null);
-            case LIST_NETWORKS -> connection.send("GET", path + "?filters="
+            // Filtered to a name nothing has: Docker answers an empty list, however large the engine or cluster.
+            case LIST_NETWORKS, LIST_NODES, LIST_SERVICES, LIST_TASKS -> connection.send("GET", path + "?filters="
                     + URLEncoder.encode("{\"name\":{\"" + PROBE_ID + "\":true}}", StandardCharsets.UTF_8), null);
             case EXEC_CREATE -> connection.send("POST", path, "{\"Cmd\":[\"true\"],\"AttachStdout\":false}");
             case EXEC_START -> connection.send("POST", path, "{\"Detach\":true}");
@@ -248,7 +290,7 @@ public final class CapabilityNegotiator {
             case PING -> answer.body().strip().equals("OK");
             case VERSION -> json != null && json.isObject() && json.hasNonNull("ApiVersion");
             case INFO -> json != null && json.isObject();
-            case LIST_CONTAINERS, LIST_NETWORKS -> json != null && json.isArray();
+            case LIST_CONTAINERS, LIST_NETWORKS, LIST_NODES, LIST_SERVICES, LIST_TASKS -> json != null && json.isArray();
             // The window in the past holds no events: an empty answer, or (should the engine replay some) one JSON object per line.
             case EVENTS -> answer.body().isBlank() || answer.body().lines().filter(l -> !l.isBlank()).allMatch(l -> {
                 JsonNode event = parseAny(l);

@@ -46,7 +46,7 @@ public final class InventoryComposer {
         reaches.addAll(second.reachedVia());
         reaches.sort(Comparator.comparing(DockerEngine.Reach::target).thenComparing(DockerEngine.Reach::plugin));
         return new DockerEngine(kept.id(), kept.name(), kept.product(), kept.version(), kept.apiVersion(), kept.os(), reaches,
-                kept.capabilities(), kept.containers(), kept.networks(), kept.notes());
+                kept.capabilities(), kept.containers(), kept.networks(), kept.notes(), kept.swarm());
     }
 
     private static long allowedCount(DockerEngine engine) {

@@ -249,6 +249,26 @@ public final class DockerConnection implements AutoCloseable {
         return DockerMapping.networks(read(path(DockerEndpoint.LIST_NETWORKS, null) + "?filters=" + idFilter(ids), MAX_LIST_ANSWER, NETWORK_LIST));
     }
 
+    /**
+     * Lists a Swarm manager's nodes, services or tasks, as Docker's JSON ({@link io.scanopy.engine.swarm.SwarmMapping} reads it).
+     *
+     * @param endpoint {@link DockerEndpoint#LIST_NODES}, {@link DockerEndpoint#LIST_SERVICES} or {@link DockerEndpoint#LIST_TASKS}
+     * @return the answer, a JSON array
+     * @throws DockerAccessException when the request fails or the answer is not a list
+     */
+    public com.fasterxml.jackson.databind.JsonNode listSwarm(DockerEndpoint endpoint) throws DockerAccessException {
+        if (!endpoint.isSwarm()) {
+            throw new IllegalArgumentException(endpoint + " is not a Swarm list");
+        }
+        RawResponse answer = get(path(endpoint, null), MAX_LIST_ANSWER);
+        com.fasterxml.jackson.databind.JsonNode list = parse(answer, JSON_TREE);
+        if (!list.isArray()) {
+            throw new DockerAccessException(Kind.NOT_DOCKER, DockerAnswers.notDocker(transport, AnswerExcerpt.request("GET", answer.path()), answer.body()), null);
+        }
+        return list;
+    }
+
+    private static final TypeReference<com.fasterxml.jackson.databind.JsonNode> JSON_TREE = new TypeReference<>() { };
     private static final TypeReference<List<com.github.dockerjava.api.model.Container>> CONTAINER_LIST = new TypeReference<>() { };
     private static final TypeReference<List<com.github.dockerjava.api.model.Network>> NETWORK_LIST = new TypeReference<>() { };
     private static final TypeReference<InspectContainerResponse> INSPECTION = new TypeReference<>() { };
@@ -401,8 +421,23 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the request is refused or fails
      */
     public EventStream events(Instant since) throws DockerAccessException {
+        return events(since, false);
+    }
+
+    /**
+     * Opens the event stream for containers and networks, and on a Swarm manager for services
+     * and nodes too (only managers log them; other engines are not asked, as Podman refuses
+     * types it does not know).
+     *
+     * @param since replay from this time, or null for new events only
+     * @param swarm whether to follow service and node events too
+     * @return the open stream (close it to stop reading)
+     * @throws DockerAccessException when the request is refused or fails
+     */
+    public EventStream events(Instant since, boolean swarm) throws DockerAccessException {
+        String types = swarm ? "{\"type\":[\"container\",\"network\",\"service\",\"node\"]}" : "{\"type\":[\"container\",\"network\"]}";
         StringBuilder path = new StringBuilder(path(DockerEndpoint.EVENTS, null)).append("?filters=")
-                .append(URLEncoder.encode("{\"type\":[\"container\",\"network\"]}", StandardCharsets.UTF_8));
+                .append(URLEncoder.encode(types, StandardCharsets.UTF_8));
         if (since != null) {
             path.append("&since=").append(since.getEpochSecond()).append('.').append(String.format("%09d", since.getNano()));
         }

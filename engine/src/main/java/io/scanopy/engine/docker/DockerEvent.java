@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * One event from Docker's {@code /events} stream, as far as the daemon needs it.
  *
- * @param type {@code container} or {@code network} (the stream is filtered to these)
+ * @param type {@code container} or {@code network}, and on a Swarm manager {@code service} or {@code node} (the stream is filtered to these)
  * @param action the action as Docker names it: {@code start}, {@code die}, {@code destroy},
  *     {@code connect}, {@code health_status: healthy}, {@code exec_create: sh -c ...}, ...
  * @param actorId the id of the container or network the event is about

@@ -52,7 +52,7 @@ public final class DaemonMetrics {
     }
 
     void resync(String target, String kind) {
-        Counter.builder("scanopy.resyncs").description("Full or list-diff resyncs of a target").tag("target", target).tag("kind", kind)
+        Counter.builder("scanopy.resyncs").description("Full or list-diff resyncs of a target, and reads of its Swarm cluster (kind=swarm)").tag("target", target).tag("kind", kind)
                 .register(registry).increment();
     }
 

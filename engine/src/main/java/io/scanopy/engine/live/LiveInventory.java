@@ -8,6 +8,7 @@ import io.scanopy.spi.inventory.DockerEngine;
 import io.scanopy.spi.inventory.Inventory;
 import io.scanopy.spi.inventory.Network;
 import io.scanopy.spi.inventory.Note;
+import io.scanopy.spi.inventory.SwarmCluster;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -139,7 +140,9 @@ public final class LiveInventory {
     public void replaceAll(String label, DockerEngine engine) {
         synchronized (lock) {
             TargetState t = target(label);
+            SwarmCluster swarmBefore = t.engine == null ? null : t.engine.swarm();
             t.engine = engine;
+            recordSwarm(t, swarmBefore, engine.swarm());
             Map<String, Container> fresh = new LinkedHashMap<>();
             engine.containers().forEach(c -> fresh.put(c.id(), c));
             for (String id : new ArrayList<>(t.containers.keySet())) {
@@ -159,6 +162,33 @@ public final class LiveInventory {
             t.lastResync = clock.instant();
             invalidate();
         }
+    }
+
+    /**
+     * Replaces a target's Swarm cluster (read again after a service, node or task container event).
+     *
+     * @param label the target
+     * @param swarm the cluster now, or null when the engine no longer manages one
+     */
+    public void replaceSwarm(String label, SwarmCluster swarm) {
+        synchronized (lock) {
+            TargetState t = target(label);
+            if (t.engine == null) {
+                return;
+            }
+            SwarmCluster before = t.engine.swarm();
+            t.engine = t.engine.with(t.engine.containers(), t.engine.networks(), t.engine.notes(), swarm);
+            recordSwarm(t, before, swarm);
+        }
+    }
+
+    /** One change for the whole cluster: its parts change together (a scaled service changes its tasks). */
+    private void recordSwarm(TargetState t, SwarmCluster before, SwarmCluster now) {
+        if (Objects.equals(before, now)) {
+            return;
+        }
+        String key = now != null ? Objects.requireNonNullElse(now.id(), "swarm") : Objects.requireNonNullElse(before.id(), "swarm");
+        record(before == null ? Change.Kind.ADDED : now == null ? Change.Kind.REMOVED : Change.Kind.CHANGED, Change.SWARM, t, key, now);
     }
 
     /**
@@ -238,6 +268,17 @@ public final class LiveInventory {
         synchronized (lock) {
             TargetState t = targets.get(label);
             return t == null ? List.of() : List.copyOf(t.containers.values());
+        }
+    }
+
+    /**
+     * @param label the target
+     * @return the target's networks as known
+     */
+    public List<Network> networks(String label) {
+        synchronized (lock) {
+            TargetState t = targets.get(label);
+            return t == null ? List.of() : List.copyOf(t.networks.values());
         }
     }
 
@@ -496,7 +537,7 @@ public final class LiveInventory {
             DockerEngine e = t.engine;
             List<Note> engineNotes = new ArrayList<>(e.notes());
             engineNotes.addAll(t.detectionNotes.values());
-            engines.add(new DockerEngine(e.id(), e.name(), e.product(), e.version(), e.apiVersion(), e.os(), e.reachedVia(), e.capabilities(), containers, networks, engineNotes));
+            engines.add(e.with(containers, networks, engineNotes, e.swarm()));
         }
         Inventory inventory = InventoryComposer.compose(engines, notes, lastModified);
         byte[] json = InventoryJson.toJson(inventory).getBytes(StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import io.scanopy.engine.docker.EventStream;
 import io.scanopy.engine.docker.EventsRefusedException;
 import io.scanopy.engine.docker.RawResponse;
 import io.scanopy.engine.plugin.PluginRegistry;
+import io.scanopy.engine.swarm.SwarmReader;
 import io.scanopy.engine.target.TargetSession;
 import io.scanopy.spi.DockerEndpoint;
 import io.scanopy.spi.TargetSpec;
@@ -23,6 +24,7 @@ import io.scanopy.spi.inventory.DetectedService;
 import io.scanopy.spi.inventory.Network;
 import io.scanopy.spi.inventory.NetworkAttachment;
 import io.scanopy.spi.inventory.Note;
+import io.scanopy.spi.inventory.SwarmCluster;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +76,13 @@ final class TargetWatcher implements Runnable {
     private static final Duration MAX_COALESCE = Duration.ofMillis(200);
     /** A stream that lived this long was healthy: reconnect at the first backoff step. */
     private static final Duration HEALTHY_STREAM = Duration.ofSeconds(30);
+    /**
+     * How often a Swarm manager's cluster is read again besides its events (as Traefik does): a
+     * task's state changes on another node log no event here.
+     */
+    static final Duration SWARM_POLL = Duration.ofSeconds(15);
+    /** The label Docker puts on a task's container: its events change the cluster's tasks too. */
+    private static final String TASK_LABEL = "com.docker.swarm.task.id";
 
     private final TargetSpec target;
     private final String label;
@@ -101,6 +110,8 @@ final class TargetWatcher implements Runnable {
     private boolean synced;
     private boolean announced;
     private boolean derivedNetworks;
+    /** Whether the target is a Swarm manager whose cluster is read (set at each negotiation; the poll timer reads it). */
+    private volatile boolean swarmManager;
     private String execDenial;
     /** Starts ({@link #startKey}) whose detection is under way: another event on the same start must not probe it again. */
     private final Set<String> detecting = new java.util.HashSet<>();
@@ -111,7 +122,7 @@ final class TargetWatcher implements Runnable {
     private final Set<String> detected = new java.util.HashSet<>();
 
     /** Work items besides events. */
-    private enum Signal { RESYNC }
+    private enum Signal { RESYNC, SWARM }
 
     /** The end of one stream; a late one from a stream already replaced is ignored. */
     private record StreamEnd(EventStream stream, Throwable cause) {
@@ -150,6 +161,11 @@ final class TargetWatcher implements Runnable {
             long every = options.resyncInterval().toMillis();
             timers.add(scheduler.scheduleAtFixedRate(() -> work.offer(Signal.RESYNC), every, every, TimeUnit.MILLISECONDS));
         }
+        timers.add(scheduler.scheduleAtFixedRate(() -> {
+            if (swarmManager) {
+                work.offer(Signal.SWARM);
+            }
+        }, SWARM_POLL.toMillis(), SWARM_POLL.toMillis(), TimeUnit.MILLISECONDS));
         try {
             while (!stopping) {
                 Instant connectedAt = null;
@@ -160,6 +176,7 @@ final class TargetWatcher implements Runnable {
                     Negotiated negotiated = session.negotiate(options.discovery().wantExec());
                     session.requireList(negotiated.report());
                     execDenial = TargetSession.execDenial(negotiated.report());
+                    swarmManager = SwarmReader.applies(negotiated.report(), negotiated.info());
                     Check events = negotiated.report().check(DockerEndpoint.EVENTS);
                     String pollingBecause = events != null && events.status() == Status.DENIED
                             ? "GET /events denied by the " + events.deniedBy() + " (HTTP " + events.httpStatus() + ")" + ". To follow events: " + events.remediation()
@@ -313,7 +330,7 @@ final class TargetWatcher implements Runnable {
     private void openStream() throws DockerAccessException {
         // Events of the old stream go (the new one replays them with since=); detection results stay, and so do their starts in flight.
         work.removeIf(item -> !(item instanceof Detected));
-        EventStream opened = session.docker().events(lastEventTime);
+        EventStream opened = session.docker().events(lastEventTime, swarmManager);
         stream = opened;
         Thread reader = new Thread(() -> readEvents(opened), "events-" + label);
         reader.setDaemon(true);
@@ -357,15 +374,19 @@ final class TargetWatcher implements Runnable {
     }
 
     private void poll(CapabilityReport report) throws DockerAccessException, StreamLost {
+        // Kept by the clock, not by quiet: the cluster's 15 s signal and detection results must not put the list off.
+        Instant nextPoll = clock.instant().plus(options.pollInterval());
         while (!stopping) {
-            List<Object> batch = nextBatch(options.pollInterval());
+            Duration untilPoll = Duration.between(clock.instant(), nextPoll);
+            List<Object> batch = nextBatch(untilPoll.isNegative() ? Duration.ZERO : untilPoll);
             if (batch == null) {
                 return;
             }
             boolean full = batch.contains(Signal.RESYNC);
             apply(batch, report);
-            if (batch.isEmpty() || full) {
+            if (full || !clock.instant().isBefore(nextPoll)) {
                 sync(full ? Resync.FULL : Resync.POLL, report);
+                nextPoll = clock.instant().plus(options.pollInterval());
             }
         }
     }
@@ -456,15 +477,24 @@ final class TargetWatcher implements Runnable {
         // Containers connected to a network the event did not name (Podman): their networks are read after them.
         Set<String> connectedToUnnamed = new java.util.HashSet<>();
         boolean resync = false;
+        boolean clusterChanged = false;
         for (Object item : batch) {
             if (item == Signal.RESYNC) {
                 resync = true;
+            } else if (item == Signal.SWARM) {
+                clusterChanged = true;
             } else if (item instanceof Detected detected) {
                 applyDetection(detected);
             } else if (item instanceof DockerEvent event) {
                 lastEventTime = event.time();
                 String verb = event.verb();
-                if (event.type().equals("container") && CONTAINER_ACTIONS.contains(verb)) {
+                if (event.type().equals("service") || event.type().equals("node")) {
+                    inventory.eventReceived(label, clock.instant());
+                    metrics.eventReceived(label);
+                    clusterChanged = true;
+                } else if (event.type().equals("container") && CONTAINER_ACTIONS.contains(verb)) {
+                    // A task's container started or ended on this node: its task's state changed with it.
+                    clusterChanged |= event.attributes().containsKey(TASK_LABEL);
                     inventory.eventReceived(label, clock.instant());
                     metrics.eventReceived(label);
                     containers.merge(event.actorId(), event.time(), LATER);
@@ -495,9 +525,17 @@ final class TargetWatcher implements Runnable {
             sync(Resync.FULL, report);
             return;
         }
-        if (containers.isEmpty() && networks.isEmpty()) {
-            return;
+        if (!containers.isEmpty() || !networks.isEmpty()) {
+            applyChanges(containers, destroyed, networks, destroyedNetworks, connectedToUnnamed, report);
         }
+        if (clusterChanged && swarmManager) {
+            // After the containers: a task is linked to its container only once the container is known.
+            refreshSwarm(report);
+        }
+    }
+
+    private void applyChanges(Map<String, Instant> containers, Set<String> destroyed, Map<String, Instant> networks, Set<String> destroyedNetworks,
+                              Set<String> connectedToUnnamed, CapabilityReport report) throws DockerAccessException {
         // A destroyed container leaves at once; the others are inspected, all at once.
         for (String id : destroyed) {
             inventory.removeContainer(label, id);
@@ -532,6 +570,26 @@ final class TargetWatcher implements Runnable {
         lastConfirmed = clock.instant();
         countContainers();
         detect(toDetect);
+    }
+
+    /**
+     * Reads the Swarm cluster again (three lists), linked to the containers known now. A failure
+     * keeps the cluster as it was until the next read.
+     */
+    private void refreshSwarm(CapabilityReport report) {
+        Negotiated negotiated = session.negotiated().orElse(null);
+        if (negotiated == null) {
+            return;
+        }
+        List<Note> failures = new ArrayList<>();
+        Optional<SwarmCluster> cluster = SwarmReader.read(session.docker(), report, negotiated.info(), inventory.containers(label),
+                inventory.networks(label), failures);
+        if (!failures.isEmpty()) {
+            failures.forEach(n -> log.warn("{}: {}", label, n.message()));
+            return;
+        }
+        inventory.replaceSwarm(label, cluster.orElse(null));
+        metrics.resync(label, "swarm");
     }
 
     /**
@@ -668,7 +726,9 @@ final class TargetWatcher implements Runnable {
         List<Network> networks = session.networks(report, visible, notes);
         // Named at each resync; one started with the label between resyncs is hidden without a note until the next.
         ServiceMatcher.hiddenNote(hidden).ifPresent(notes::add);
-        inventory.replaceAll(label, session.describeEngine(visible, networks, notes));
+        SwarmCluster swarm = SwarmReader.read(session.docker(), report, session.negotiated().map(Negotiated::info).orElse(null), visible, networks, notes)
+                .orElse(null);
+        inventory.replaceAll(label, session.describeEngine(visible, networks, notes, swarm));
         metrics.resync(label, kind.name().toLowerCase(java.util.Locale.ROOT));
         lastConfirmed = clock.instant();
         countContainers();

@@ -23,6 +23,8 @@ import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DockerEngine;
 import io.scanopy.spi.inventory.Network;
 import io.scanopy.spi.inventory.Note;
+import io.scanopy.spi.inventory.SwarmCluster;
+import io.scanopy.engine.swarm.SwarmReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -251,6 +253,7 @@ public final class TargetSession implements AutoCloseable {
         List<Container> containers = new ArrayList<>(report.allows(DockerEndpoint.INSPECT_CONTAINER) ? inspectAll(listed, notes) : listed);
         containers.sort(CONTAINER_ORDER);
         List<Network> networks = networks(report, containers, notes);
+        SwarmCluster swarm = SwarmReader.read(docker, report, result.info(), containers, networks, notes).orElse(null);
         // Service detection has a deadline of its own (--detection-deadline): the target's time is for reading its inventory.
         docker.finishBy(null);
         if (detector != null && options.detection() != null) {
@@ -259,7 +262,7 @@ public final class TargetSession implements AutoCloseable {
             notes.addAll(detected.notes());
         }
         log.debug("Discovered {} containers and {} networks on {}", containers.size(), networks.size(), target.label());
-        return describeEngine(containers, networks, notes);
+        return describeEngine(containers, networks, notes, swarm);
     }
 
     /**
@@ -430,6 +433,19 @@ public final class TargetSession implements AutoCloseable {
      * @return the engine
      */
     public DockerEngine describeEngine(List<Container> containers, List<Network> networks, List<Note> notes) {
+        return describeEngine(containers, networks, notes, null);
+    }
+
+    /**
+     * The engine as the last negotiation describes it, with the given content and Swarm cluster.
+     *
+     * @param containers its containers
+     * @param networks its networks
+     * @param notes its notes (one is added when the engine cannot be identified)
+     * @param swarm the cluster it manages, or null
+     * @return the engine
+     */
+    public DockerEngine describeEngine(List<Container> containers, List<Network> networks, List<Note> notes, SwarmCluster swarm) {
         Negotiated result = negotiated;
         JsonNode info = result == null ? null : result.info();
         JsonNode version = result == null ? null : result.version();
@@ -457,7 +473,8 @@ public final class TargetSession implements AutoCloseable {
                 result == null ? new CapabilityReport(List.of()) : result.report(),
                 containers,
                 networks,
-                all);
+                all,
+                swarm);
     }
 
     /**

@@ -20,6 +20,7 @@ import io.scanopy.spi.inventory.Inventory;
 import io.scanopy.spi.inventory.Network;
 import io.scanopy.spi.inventory.NetworkAttachment;
 import io.scanopy.spi.inventory.Note;
+import io.scanopy.spi.inventory.SwarmCluster;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -50,11 +51,20 @@ class InventoryJsonTest {
                 new CapabilityReport.Check(DockerEndpoint.LIST_CONTAINERS, "list-containers", CapabilityReport.Status.ALLOWED, null, null, null, null, null),
                 new CapabilityReport.Check(DockerEndpoint.LIST_NETWORKS, "list-networks", CapabilityReport.Status.DENIED, 403, "proxy",
                         "<html><body><h1>403 Forbidden</h1>", Fallback.DERIVED_SUBNETS, "Set NETWORKS=1 on the proxy"),
-                new CapabilityReport.Check(DockerEndpoint.EXEC_CREATE, "exec-create", CapabilityReport.Status.NOT_CHECKED, null, null, null, null, null)));
+                new CapabilityReport.Check(DockerEndpoint.EXEC_CREATE, "exec-create", CapabilityReport.Status.NOT_CHECKED, null, null, null, null, null),
+                new CapabilityReport.Check(DockerEndpoint.LIST_NODES, "list-nodes", CapabilityReport.Status.DENIED, 403, "proxy",
+                        "<html><body><h1>403 Forbidden</h1>", Fallback.LOCAL_NODE_ONLY, "set NODES=1 in the docker-socket-proxy's environment")));
+        SwarmCluster swarm = new SwarmCluster("cluster1", "node1", List.of(new SwarmCluster.Node("node1", "host-1", "manager", "active", "ready", "10.0.0.1",
+                "26.1.5", true, Map.of("zone", "a"))),
+                List.of(new SwarmCluster.Service("svc1", "shop_web", "replicated", 2, "nginx:1.27", "shop", Map.of("com.docker.stack.namespace", "shop"),
+                        List.of(new SwarmCluster.Port("tcp", 80, 8080, "ingress")), List.of(new SwarmCluster.NetworkRef("ov1", "shop_default")),
+                        List.of(new SwarmCluster.VirtualIp("ov1", "shop_default", "10.0.1.2/24")))),
+                List.of(new SwarmCluster.Task("task1", "svc1", "shop_web", 1, "node1", "running", "running", "started", "no error",
+                        "a1b2c3d4e5f6a1b2c3d4e5f6", true, List.of(new SwarmCluster.Attachment("ov1", "shop_default", List.of("10.0.1.3/24"))))));
         DockerEngine engine = new DockerEngine("ENGINE:ID", "host-1", "Docker", "20.10.24", "1.41", "Debian GNU/Linux 12", List.of(new DockerEngine.Reach("local Docker", "docker-direct", "unix:///var/run/docker.sock")),
                 report, List.of(lonely, web), List.of(new Network("n1", "front", "bridge", "local", false, List.of(new Network.Subnet("172.20.0.0/16", "172.20.0.1", false))),
                         new Network(null, "derived", null, null, null, List.of(new Network.Subnet("10.0.0.0/24", null, true)))),
-                List.of(new Note(Note.Level.WARNING, "degraded", "list-networks", "subnets are derived")));
+                List.of(new Note(Note.Level.WARNING, "degraded", "list-networks", "subnets are derived")), swarm);
         return new Inventory(Inventory.SCHEMA_VERSION, Instant.parse("2026-11-27T12:00:00Z"), List.of(engine),
                 List.of(new Note(Note.Level.ERROR, "target-failed", "http://proxy:2375", "Connection refused")));
     }
@@ -64,6 +74,9 @@ class InventoryJsonTest {
         JsonNode json = new ObjectMapper().readTree(InventoryJson.toJson(fullInventory(Map.of("a", "b"))));
         Set<ValidationMessage> errors = schema().validate(json);
         assertTrue(errors.isEmpty(), () -> "schema violations: " + errors);
+        assertEquals("local-node-only", json.at("/engines/0/capabilities/checks/3/fallback").asText());
+        assertEquals("shop", json.at("/engines/0/swarm/services/0/stack").asText());
+        assertTrue(json.at("/engines/0/swarm/tasks/0/containerDiscovered").asBoolean());
         assertEquals(1, json.get("schemaVersion").asInt());
         assertEquals("Docker", json.at("/engines/0/product").asText());
         assertEquals("GET /networks", json.at("/engines/0/capabilities/checks/1/endpoint").asText());

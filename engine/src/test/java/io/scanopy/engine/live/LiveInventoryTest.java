@@ -11,6 +11,7 @@ import io.scanopy.spi.inventory.CapabilityReport;
 import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DockerEngine;
 import io.scanopy.spi.inventory.Network;
+import io.scanopy.spi.inventory.SwarmCluster;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -154,5 +155,26 @@ class LiveInventoryTest {
         assertEquals(2, inventory.snapshot().inventory().engines().get(0).notes().size(), "a full sync keeps what detection said");
         inventory.forgetDetectionNotes(TARGET, "a");
         assertEquals(List.of(degraded), inventory.snapshot().inventory().engines().get(0).notes());
+    }
+
+    @Test
+    void aSwarmClusterIsOneChangeWhenItDiffersAndIsInTheSnapshot() {
+        inventory.replaceAll(TARGET, engine(List.of(), List.of()));
+        SwarmCluster two = cluster(2);
+        inventory.replaceSwarm(TARGET, two);
+        inventory.replaceSwarm(TARGET, cluster(2));
+        inventory.replaceSwarm(TARGET, cluster(3));
+        // A full sync keeps the cluster it brings: the same one costs nothing.
+        inventory.replaceAll(TARGET, engine(List.of(), List.of()).with(List.of(), List.of(), List.of(), cluster(3)));
+        inventory.replaceAll(TARGET, engine(List.of(), List.of()));
+        assertEquals(List.of("ADDED swarm c1", "CHANGED swarm c1", "REMOVED swarm c1"), kinds(inventory.changesSince(0).orElseThrow()));
+        inventory.replaceSwarm(TARGET, two);
+        assertEquals(two, inventory.snapshot().inventory().engines().get(0).swarm());
+        assertEquals(two, inventory.changesSince(3).orElseThrow().get(0).value());
+    }
+
+    private static SwarmCluster cluster(int replicas) {
+        return new SwarmCluster("c1", "n1", List.of(), List.of(new SwarmCluster.Service("s1", "web", "replicated", replicas, "busybox", null, Map.of(),
+                List.of(), List.of(), List.of())), List.of());
     }
 }

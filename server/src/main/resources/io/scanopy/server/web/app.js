@@ -115,8 +115,15 @@ function onChange(change) {
   scheduleRender();
 }
 
-/** Idempotent: an upsert or a removal by id. Network changes are not shown (attachments are). */
+/** Idempotent: an upsert or a removal by id. Network changes are not shown (attachments are); a Swarm change carries the whole cluster. */
 function apply(change) {
+  if (change.type === 'swarm') {
+    const engine = state.engines.find(e => e.id === change.engineId);
+    if (engine) {
+      engine.swarm = change.kind === 'removed' ? undefined : change.value;
+    }
+    return;
+  }
   if (change.type !== 'container') {
     return;
   }
@@ -163,6 +170,7 @@ function scheduleRender() {
       state.renderQueued = false;
       renderTargets();
       renderNotes();
+      renderSwarm();
       renderContainers();
     });
   }
@@ -211,6 +219,30 @@ function renderNotes() {
 
 function noteItem(note) {
   return el('li', {className: `note-${note.level}`}, `${note.level}: ${note.message}` + (note.subject ? ` (${note.subject})` : ''));
+}
+
+/** One row per service of each manager's cluster; hidden when no engine manages one (or its services are not allowed). */
+function renderSwarm() {
+  const rows = [];
+  for (const engine of state.engines) {
+    const swarm = engine.swarm;
+    if (!swarm || !swarm.services) {
+      continue;
+    }
+    for (const s of swarm.services) {
+      const running = swarm.tasks ? swarm.tasks.filter(t => t.serviceId === s.id && t.state === 'running').length : null;
+      rows.push(el('tr', {'data-service-id': s.id},
+        el('td', {title: engine.id}, engine.name || engine.id),
+        el('td', {className: 'name', title: s.id}, s.name || s.id),
+        el('td', {}, s.mode || ''),
+        el('td', {}, running == null ? '' : String(running) + (s.replicas == null ? '' : ` / ${s.replicas}`)),
+        el('td', {}, s.stack || ''),
+        el('td', {}, s.image || ''),
+        el('td', {}, list(s.ports.map(p => `${p.publishedPort == null ? '' : p.publishedPort + '→'}${p.targetPort}/${p.protocol} (${p.publishMode})`)))));
+    }
+  }
+  document.getElementById('swarm-section').hidden = rows.length === 0;
+  document.querySelector('#swarm tbody').replaceChildren(...rows);
 }
 
 function renderContainers() {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param containers the containers, ordered by name then id
  * @param networks the networks, ordered by name then id
  * @param notes what was degraded or skipped on this engine, and why
+ * @param swarm the Swarm cluster, when the engine is a Swarm manager; null otherwise (since SPI 1.4)
  */
 public record DockerEngine(
         String id,
@@ -31,7 +32,8 @@ public record DockerEngine(
         CapabilityReport capabilities,
         List<Container> containers,
         List<Network> networks,
-        List<Note> notes) {
+        List<Note> notes,
+        SwarmCluster swarm) {
 
     /** Copies the lists. */
     public DockerEngine {
@@ -39,6 +41,26 @@ public record DockerEngine(
         containers = List.copyOf(containers);
         networks = List.copyOf(networks);
         notes = List.copyOf(notes);
+    }
+
+    /**
+     * An engine that manages no Swarm cluster: the SPI 1.3 form.
+     *
+     * @param id the engine's id
+     * @param name the host's name, or null
+     * @param product the product, or null
+     * @param version the version, or null
+     * @param apiVersion the API version used, or null
+     * @param os the operating system, or null
+     * @param reachedVia how it was reached
+     * @param capabilities what it allowed
+     * @param containers its containers
+     * @param networks its networks
+     * @param notes its notes
+     */
+    public DockerEngine(String id, String name, String product, String version, String apiVersion, String os, List<Reach> reachedVia,
+            CapabilityReport capabilities, List<Container> containers, List<Network> networks, List<Note> notes) {
+        this(id, name, product, version, apiVersion, os, reachedVia, capabilities, containers, networks, notes, null);
     }
 
     /**
@@ -57,7 +79,20 @@ public record DockerEngine(
      */
     public DockerEngine(String id, String name, String version, String apiVersion, String os, List<Reach> reachedVia,
             CapabilityReport capabilities, List<Container> containers, List<Network> networks, List<Note> notes) {
-        this(id, name, null, version, apiVersion, os, reachedVia, capabilities, containers, networks, notes);
+        this(id, name, null, version, apiVersion, os, reachedVia, capabilities, containers, networks, notes, null);
+    }
+
+    /**
+     * The same engine with other content (the live inventory's current view).
+     *
+     * @param containers its containers
+     * @param networks its networks
+     * @param notes its notes
+     * @param swarm its cluster, or null
+     * @return the engine
+     */
+    public DockerEngine with(List<Container> containers, List<Network> networks, List<Note> notes, SwarmCluster swarm) {
+        return new DockerEngine(id, name, product, version, apiVersion, os, reachedVia, capabilities, containers, networks, notes, swarm);
     }
 
     /**

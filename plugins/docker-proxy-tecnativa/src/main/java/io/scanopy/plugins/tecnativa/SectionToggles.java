@@ -101,11 +101,43 @@ final class SectionToggles {
         if (on.contains("CONTAINERS") && on.contains("POST")) {
             grants.add(writeGrant);
         }
+        grants.addAll(swarmWriteGrants(on));
         if (allowed.contains(DockerEndpoint.EXEC_CREATE) && allowed.contains(DockerEndpoint.EXEC_START)) {
             grants.add(execGrant);
         }
         if (on.contains("CONTAINERS")) {
             grants.add(readGrant);
+        }
+        grants.addAll(swarmReadGrants(on));
+        return grants;
+    }
+
+    /**
+     * What the Swarm sections grant on a manager with POST on, the same in every flavour of the
+     * family: each toggle admits its whole section, so more than the list the daemon reads.
+     */
+    private static List<String> swarmWriteGrants(Set<String> on) {
+        List<String> grants = new ArrayList<>();
+        if (on.contains("SERVICES") && on.contains("POST")) {
+            grants.add("SERVICES=1 with POST=1 admits creating and updating services (POST /services/create, /services/{id}/update) on a Swarm"
+                    + " manager: any container, privileged or with host paths mounted, on every node of the cluster — root on every node.");
+        }
+        if (on.contains("NODES") && on.contains("POST")) {
+            grants.add("NODES=1 with POST=1 admits changing the cluster's nodes (POST /nodes/{id}/update: promote, demote, drain, labels that steer placement).");
+        }
+        return grants;
+    }
+
+    /** What the Swarm sections expose for reading on a manager. */
+    private static List<String> swarmReadGrants(Set<String> on) {
+        List<String> grants = new ArrayList<>();
+        if (on.contains("SERVICES") || on.contains("TASKS")) {
+            grants.add("SERVICES=1 and TASKS=1 expose every service's and task's specification on a Swarm manager, including its environment"
+                    + " variables (often secrets) and the names of the secrets and configs it uses, and the logs of every task on every node"
+                    + " (GET /services/{id}/logs, /tasks/{id}/logs).");
+        }
+        if (on.contains("NODES")) {
+            grants.add("NODES=1 exposes every node of the cluster: host name, address, engine version, resources and labels.");
         }
         return grants;
     }

@@ -80,6 +80,15 @@ public final class WollomaticProxyPlugin extends HttpProxyPlugin {
         if (allowed.contains(DockerEndpoint.EVENTS)) {
             grants.add("GET /events shows every container and network change as it happens, with each container's labels");
         }
+        // By path, not by the SPI 1.4 constants: the plugin still loads on an engine with SPI 1.2 (its Plugin-Requires).
+        Set<String> paths = allowed.stream().map(DockerEndpoint::pathTemplate).collect(Collectors.toSet());
+        if (paths.contains("/services") || paths.contains("/tasks")) {
+            grants.add("GET /services and /tasks read every Swarm service's and task's specification on a manager, including environment variables"
+                    + " (often secrets) and the names of the secrets and configs it uses; the regexes are exact, so no service logs and no writes");
+        }
+        if (paths.contains("/nodes")) {
+            grants.add("GET /nodes reads every Swarm node's host name, address, engine version, resources and labels");
+        }
         if (allowed.contains(DockerEndpoint.INFO)) {
             grants.add("GET /info reads the host's name, kernel, OS, CPU and memory, and the engine's configuration");
         }

@@ -118,4 +118,18 @@ class WollomaticProxyPluginTest {
         assertTrue(reads.stream().noneMatch(g -> g.contains("run any command")), reads.toString());
         assertTrue(reads.get(0).contains("environment variables"), "GET-only still reads every container's environment: " + reads);
     }
+
+    @Test
+    void theSwarmListsGrantReadingSpecificationsAndNothingElse() {
+        WollomaticProxyPlugin plugin = new WollomaticProxyPlugin();
+        List<String> grants = plugin.privileges(EnumSet.of(DockerEndpoint.LIST_NODES, DockerEndpoint.LIST_SERVICES, DockerEndpoint.LIST_TASKS));
+        assertEquals(2, grants.size(), grants.toString());
+        assertTrue(grants.get(0).startsWith("GET /services and /tasks") && grants.get(0).contains("environment variables")
+                && grants.get(0).contains("no service logs and no writes"), grants.get(0));
+        assertTrue(grants.get(1).startsWith("GET /nodes"), grants.get(1));
+        // Both path forms, like every other allowlist entry.
+        String regex = plugin.proxySetup(EnumSet.of(DockerEndpoint.LIST_TASKS)).orElseThrow().command().stream()
+                .filter(f -> f.startsWith("-allowGET=")).findFirst().orElseThrow().substring("-allowGET=".length());
+        assertTrue(Pattern.matches(regex, "/tasks") && Pattern.matches(regex, "/v1.45/tasks") && !Pattern.matches(regex, "/tasks/abc/logs"), regex);
+    }
 }
