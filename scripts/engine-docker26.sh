@@ -9,6 +9,7 @@
 # and exec roots, own bridge and address pool, no iptables rules (ports publish through
 # docker-proxy). Written for Debian as root (our machines and CI).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 # The services started here keep the working directory they were started in: never a checkout
 # that may be deleted (Podman's conmon then fails every start with "Failed to get working directory").
 cd /
@@ -41,64 +42,10 @@ if version=$(answers); then
   exit 0
 fi
 
-# The mirror the host's apt already uses for its own release (deb822 .sources or one-line .list).
-host_mirror() {
-  local file codename
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-  for file in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$file" ] || continue
-    awk -v want="$codename" '
-      function found() { return uri != "" && (" " suites " ") ~ (" " want " ") }
-      /^[[:space:]]*$/ { if (found()) { print uri; uri = ""; exit } uri = ""; suites = ""; next }
-      /^URIs:/ { uri = $2 }
-      /^Suites:/ { suites = $0; sub(/^Suites:[[:space:]]*/, "", suites) }
-      END { if (found()) print uri }
-    ' "$file"
-  done
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$file" ] || continue
-    awk -v want="$codename" '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i ~ /:\/\//) { if ($(i+1) == want) print $i; break } }' "$file"
-  done
-}
-
 download() {
-  local mirror apt_root
-  mirror=$(host_mirror)
-  mirror=${mirror%%$'\n'*}
-  if [ -z "$mirror" ]; then
-    log "found no Debian mirror for this release in /etc/apt/sources.list or /etc/apt/sources.list.d/: add one (e.g. http://deb.debian.org/debian) and run again"
-    exit 1
-  fi
-  # A private apt: its own sources, lists, cache and an empty dpkg status; the host's apt state is untouched.
-  apt_root=$cache/apt
-  rm -rf "$apt_root" "$cache/debs"
-  mkdir -p "$apt_root/etc/sources.list.d" "$apt_root/etc/preferences.d" "$apt_root/etc/apt.conf.d" \
-    "$apt_root/state/lists/partial" "$apt_root/cache/archives/partial" "$cache/debs"
-  : >"$apt_root/state/status"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$apt_root/etc/sources.list"
-  cat >"$apt_root/apt.conf" <<EOF
-Dir::Etc "$apt_root/etc";
-Dir::Etc::sourcelist "$apt_root/etc/sources.list";
-Dir::Etc::sourceparts "$apt_root/etc/sources.list.d";
-Dir::Etc::preferencesparts "$apt_root/etc/preferences.d";
-Dir::Etc::parts "$apt_root/etc/apt.conf.d";
-Dir::State "$apt_root/state";
-Dir::State::status "$apt_root/state/status";
-Dir::Cache "$apt_root/cache";
-Acquire::Languages "none";
-EOF
-  log "downloading trixie's docker.io and containerd from $mirror (private apt root $apt_root)"
-  export APT_CONFIG=$apt_root/apt.conf
-  timeout 240 apt-get -qq -o APT::Sandbox::User=root update
-  (cd "$cache/debs" && timeout 240 apt-get -qq -o APT::Sandbox::User=root download docker.io containerd)
-  rm -rf "$prefix.partial"
-  for deb in "$cache/debs"/*.deb; do dpkg -x "$deb" "$prefix.partial"; done
+  "$here/trixie-packages.sh" "$prefix" docker.io containerd
   # trixie's runc needs glibc 2.38; bookworm's runc (installed with the machine's docker.io) is used.
-  rm -f "$prefix.partial/usr/sbin/runc" "$prefix.partial/usr/bin/runc"
-  rm -rf "$prefix"
-  mv "$prefix.partial" "$prefix"
-  rm -rf "$apt_root"
-  log "unpacked into $prefix: $(cd "$cache/debs" && echo *.deb)"
+  rm -f "$prefix/usr/sbin/runc" "$prefix/usr/bin/runc"
 }
 
 [ -x "$prefix/usr/sbin/dockerd" ] && [ -x "$prefix/usr/bin/containerd" ] || download

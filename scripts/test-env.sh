@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes this machine ready for the test suite, idempotently: a Docker Engine running, a second, newer
-# one beside it (scripts/engine-docker26.sh) and Podman (scripts/engine-podman.sh), and what the test
-# images are built from (static busybox, HAProxy, nginx, dash, bash). Written for Debian as root (our machines and
-# CI); elsewhere it says what is missing instead of guessing.
+# one beside it (scripts/engine-docker26.sh) and Podman (scripts/engine-podman.sh), what the test
+# images are built from (static busybox, HAProxy, nginx, dash, bash), and docker-compose and openssl
+# for the compose setups' tests. Written for Debian as root (our machines and CI); elsewhere it says
+# what is missing instead of guessing.
 set -euo pipefail
 
 log() { echo "test-env: $*" >&2; }
@@ -24,6 +25,10 @@ command -v file >/dev/null 2>&1 || need_packages+=(file)
 # The web page is tested in a real headless browser: Debian's Chromium and its driver.
 command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_packages+=(chromium-driver)
+# The compose setups in deploy/compose are brought up with Debian's docker-compose (1.29).
+command -v docker-compose >/dev/null 2>&1 || need_packages+=(docker-compose)
+# deploy/make-certs.sh, which the HTTPS setup's test runs, makes its certificates with openssl.
+command -v openssl >/dev/null 2>&1 || need_packages+=(openssl)
 command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
 command -v javac >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
 # The daemon image (dist/src/image/build-image.sh): jlink needs the JDK's jmods, and strip.
@@ -72,3 +77,5 @@ log "second engine: $("$(dirname "$0")/engine-docker26.sh")"
 # Podman serving the Docker API, for the testkit's engine-podman execution (after both Docker
 # engines: its subnets are checked against theirs).
 "$(dirname "$0")/engine-podman.sh"
+# Docker Compose v2 beside Debian's docker-compose 1.29: deploy-tests checks the compose files with both.
+log "compose v2: $("$(dirname "$0")/compose-v2.sh")"

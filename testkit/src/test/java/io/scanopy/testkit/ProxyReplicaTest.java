@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Network;
 
 /**
  * What a client can tell of our two newer proxy replicas, on the wire: the status line, framing
@@ -97,6 +98,32 @@ class ProxyReplicaTest {
             assertEquals(HAPROXY_403_BODY, body(probe));
             // v0.4.1: CONTAINERS=1 with POST=1 is all exec creation needs; POST=0 refuses it.
             assertTrue(exchange(proxy, "POST", "/v1.41/containers/x/exec", "{}").startsWith("HTTP/1.0 403"));
+        }
+    }
+
+    /**
+     * wollomatic's -allowfrom with a host name (as proxy-config prints it: the daemon's compose
+     * service): looked up on each request, so the client of that name is admitted and another on
+     * the same network refused.
+     */
+    @Test
+    void wollomaticAdmitsTheClientItsAllowfromHostNameResolvesTo() throws Exception {
+        try (Network network = Network.newNetwork();
+             ProxyContainer proxy = new ProxyContainer(ProxyImages.wollomatic(), 2375, "http")
+                     .withFlags(List.of("-listenip=0.0.0.0", "-allowfrom=scanopy-named-client", "-allowGET=/_ping"));
+             TestContainer named = new TestContainer().onNetwork(network, "scanopy-named-client");
+             TestContainer other = new TestContainer().onNetwork(network, "scanopy-other-client")) {
+            proxy.withNetwork(network).withNetworkAliases("proxy");
+            // The clients first: a name Docker's DNS does not know is forwarded to the host's
+            // resolvers, and a request waits for that answer (upstream waits too).
+            named.start();
+            other.start();
+            proxy.start();
+            String ping = "wget -q -S -O- http://proxy:2375/_ping 2>&1; true";
+            String admitted = named.execInContainer("sh", "-c", ping).getStdout();
+            assertTrue(admitted.contains("HTTP/1.1 200 OK") && admitted.endsWith("OK"), admitted);
+            String refused = other.execInContainer("sh", "-c", ping).getStdout();
+            assertTrue(refused.contains("HTTP/1.1 403 Forbidden"), refused);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
@@ -26,12 +27,17 @@ public final class ProxyImages {
     public static final String TECNATIVA_REPLICA = "scanopy-testkit/tecnativa-replica:v0.4.1";
     /** Our replica of Tecnativa's configuration after v0.4.1 (no tagged release holds it yet). */
     public static final String TECNATIVA_CURRENT_REPLICA = "scanopy-testkit/tecnativa-replica:after-v0.4.1";
-    /** Both Tecnativa replicas' defaults, as upstream's image sets them, and their entry point. */
+    /**
+     * Both Tecnativa replicas' defaults, as upstream's image sets them, and their entry point and
+     * stop signal (upstream inherits SIGUSR1, HAProxy's graceful stop, from the haproxy image;
+     * HAProxy as process 1 ignores SIGTERM, so without it every stop waits Docker's 10 s).
+     */
     private static final String TECNATIVA_DEFAULTS = """
             ENV LOG_LEVEL=info SOCKET_PATH=/var/run/docker.sock EVENTS=1 PING=1 VERSION=1 AUTH=0 SECRETS=0 POST=0 BUILD=0 \\
                 COMMIT=0 CONFIGS=0 CONTAINERS=0 DISTRIBUTION=0 EXEC=0 GRPC=0 IMAGES=0 INFO=0 NETWORKS=0 NODES=0 PLUGINS=0 \\
                 SERVICES=0 SESSION=0 SWARM=0 SYSTEM=0 TASKS=0 VOLUMES=0 ALLOW_START=0 ALLOW_STOP=0 ALLOW_RESTARTS=0 DISABLE_IPV6=0
             EXPOSE 2375
+            STOPSIGNAL SIGUSR1
             ENTRYPOINT ["/bin/sh", "/docker-entrypoint.sh"]
             """;
     /** Upstream LinuxServer image. */
@@ -42,6 +48,10 @@ public final class ProxyImages {
     public static final String WOLLOMATIC_REPLICA = "scanopy-testkit/wollomatic-replica:1.13.1";
     /** HAProxy terminating mutual TLS in front of the Docker socket. */
     public static final String HTTPS_PROXY = "scanopy-testkit/https-proxy:1";
+    /** Docker's official HAProxy image, which the HTTPS compose setup runs with its own configuration. */
+    public static final String HAPROXY_UPSTREAM = "haproxy:2.6";
+    /** Our replica of it: Debian 12's HAProxy 2.6. */
+    public static final String HAPROXY_REPLICA = "scanopy-testkit/haproxy-replica:2.6";
     /** HAProxy that answers one container's inspection with Docker's 404 (a fault injector). */
     public static final String FAULT_PROXY = "scanopy-testkit/fault-proxy:1";
     /** HAProxy that forwards everything and logs each request on stdout (a request counter). */
@@ -57,6 +67,8 @@ public final class ProxyImages {
     private static final String HAPROXY_403 = "HTTP/1.0 403 Forbidden\r\nCache-Control: no-cache\r\nConnection: close\r\n"
             + "Content-Type: text/html\r\n\r\n<html><body><h1>403 Forbidden</h1>\nRequest forbidden by administrative rules.\n</body></html>\n";
     private static final Map<String, ProxyImage> BUILT = new LinkedHashMap<>();
+    /** The label every image built here carries; its value is the replica's own name. */
+    public static final String REPLICA_LABEL = "io.scanopy.testkit.replica";
 
     private ProxyImages() {
     }
@@ -121,6 +133,8 @@ public final class ProxyImages {
                 RUN ["/bin/busybox", "chmod", "1777", "/tmp"]
                 USER 65534:65534
                 EXPOSE 2375
+                # Upstream (Go) stops at once on SIGTERM when idle; HAProxy does on SIGUSR1.
+                STOPSIGNAL SIGUSR1
                 ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]
                 """, List.of("wollomatic-entrypoint.sh")));
     }
@@ -134,6 +148,29 @@ public final class ProxyImages {
                 EXPOSE 2376
                 ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]
                 """, List.of("https-haproxy.cfg")));
+    }
+
+    /**
+     * Docker's official HAProxy image as a user runs it: no configuration of its own (the user
+     * mounts {@code /usr/local/etc/haproxy/haproxy.cfg}), user {@code haproxy} (99:99), the same
+     * entry point, command and stop signal. The replica runs Debian 12's HAProxy 2.6 from
+     * {@code /usr/sbin} (upstream builds its own into {@code /usr/local/sbin}; both are on PATH).
+     *
+     * @return the official image when present locally, else the replica
+     */
+    public static synchronized ProxyImage haproxy() {
+        return upstreamOr(HAPROXY_UPSTREAM, () -> build(HAPROXY_REPLICA, HAPROXY, """
+                COPY haproxy-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+                COPY passwd /etc/passwd
+                COPY group /etc/group
+                RUN ["/bin/busybox", "sh", "-c", "mkdir -p /var/lib/haproxy && chown 99:99 /var/lib/haproxy"]
+                STOPSIGNAL SIGUSR1
+                USER haproxy
+                ENTRYPOINT ["/bin/sh", "/usr/local/bin/docker-entrypoint.sh"]
+                CMD ["haproxy", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]
+                """, List.of("haproxy-entrypoint.sh"),
+                Map.of("passwd", "root:x:0:0:root:/root:/bin/sh\nhaproxy:x:99:99::/var/lib/haproxy:/usr/sbin/nologin\n",
+                        "group", "root:x:0:\nhaproxy:x:99:\n")));
     }
 
     /**
@@ -167,10 +204,10 @@ public final class ProxyImages {
                 """, List.of("counting-haproxy.cfg")));
     }
 
-    private static String fingerprint(String dockerfileTail, List<String> resources, Map<String, String> files) {
+    private static String fingerprint(String dockerfile, List<String> resources, Map<String, String> files) {
         try {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            digest.update(dockerfileTail.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(dockerfile.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (String resource : resources) {
                 try (var in = ProxyImages.class.getClassLoader().getResourceAsStream(RESOURCES + resource)) {
                     digest.update(java.util.Objects.requireNonNull(in, resource).readAllBytes());
@@ -183,12 +220,40 @@ public final class ProxyImages {
         }
     }
 
-    private static ProxyImage upstreamOr(String upstream, java.util.function.Supplier<ProxyImage> replica) {
+    private static ProxyImage upstreamOr(String upstream, Supplier<ProxyImage> replica) {
+        // A replica retagged to the upstream name (named(), for the compose files) is not upstream.
+        return isUpstream(upstream) ? new ProxyImage(upstream, true) : BUILT.computeIfAbsent(upstream, k -> replica.get());
+    }
+
+    /**
+     * The image a user's file names, present on the local engine: the upstream image itself when
+     * the engine has it, else one of ours tagged with that name (a compose file naming upstream's
+     * image then runs ours). Our images carry {@value #REPLICA_LABEL}, so a retagged replica is
+     * never taken for the upstream image it is named after, here or by the proxy matrix.
+     *
+     * @param reference the name the file uses, {@code repository:tag}
+     * @param ours our image standing for it (upstream's own when the engine has that)
+     * @return what runs under that name
+     */
+    public static synchronized ProxyImage named(String reference, Supplier<ProxyImage> ours) {
+        if (isUpstream(reference)) {
+            return new ProxyImage(reference, true);
+        }
+        ProxyImage image = ours.get();
+        if (!image.name().equals(reference)) {
+            int colon = reference.lastIndexOf(':');
+            DockerClientFactory.instance().client().tagImageCmd(image.name(), reference.substring(0, colon), reference.substring(colon + 1)).exec();
+        }
+        return image;
+    }
+
+    /** Whether the engine has an image of that name that is not one of ours. */
+    private static boolean isUpstream(String reference) {
         try {
-            DockerClientFactory.instance().client().inspectImageCmd(upstream).exec();
-            return new ProxyImage(upstream, true);
+            Map<String, String> labels = DockerClientFactory.instance().client().inspectImageCmd(reference).exec().getConfig().getLabels();
+            return labels == null || !labels.containsKey(REPLICA_LABEL);
         } catch (NotFoundException e) {
-            return BUILT.computeIfAbsent(upstream, k -> replica.get());
+            return false;
         }
     }
 
@@ -206,9 +271,15 @@ public final class ProxyImages {
                     + (server.equals(NGINX) ? "nginx-light" : "haproxy") + " (scripts/test-env.sh does), or " + DockerEngineExtension.FIX);
         }
         Path busybox = TestImages.staticBusybox();
+        String dockerfile = """
+                FROM scratch
+                COPY rootfs/ /
+                RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /run /usr/local/etc/haproxy /etc/nginx /templates"]
+                LABEL %s=%s
+                """.formatted(REPLICA_LABEL, name) + dockerfileTail;
         // The tag carries a digest of what goes in: several worktrees share one engine, and a
         // replica built from other files must never be started in place of this one.
-        ImageFromDockerfile image = new ImageFromDockerfile(name + "-" + fingerprint(dockerfileTail, resources, files), false)
+        ImageFromDockerfile image = new ImageFromDockerfile(name + "-" + fingerprint(dockerfile, resources, files), false)
                 .withFileFromPath("rootfs/bin/busybox", busybox)
                 .withFileFromPath("rootfs" + server, server);
         TestImages.addSharedLibraries(image, server);
@@ -216,11 +287,7 @@ public final class ProxyImages {
             image.withFileFromClasspath(resource, RESOURCES + resource);
         }
         files.forEach(image::withFileFromString);
-        image.withFileFromString("Dockerfile", """
-                FROM scratch
-                COPY rootfs/ /
-                RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /run /usr/local/etc/haproxy /etc/nginx /templates"]
-                """ + dockerfileTail);
+        image.withFileFromString("Dockerfile", dockerfile);
         return new ProxyImage(image.get(), false);
     }
 }

@@ -3,7 +3,9 @@
 # shared/reference/socket-proxies.md), as HAProxy configuration written from the same flags
 # and SP_* variables: per-method regex allowlists anchored ^(...)$ and case-sensitive on the
 # path as sent; 405 for a method without allowlist; 403 for a path outside it or a client
-# outside -allowfrom; plain-text bodies. Host names in -allowfrom are not supported here.
+# outside -allowfrom; plain-text bodies. -allowfrom entries are read as upstream reads them: in
+# order, a host name resolved on every request (Docker's DNS; the first address it gives), the
+# first CIDR ending the list.
 # Like upstream it runs as 65534:65534 (the image's USER) and, before listening, checks that it
 # can connect to the socket: without a group that can, it logs upstream's line and exits 2.
 set -e
@@ -59,6 +61,41 @@ if [ -n "$reason" ]; then
   exit 2
 fi
 
+# -allowfrom as upstream checks it, written as HAProxy rules to $rules/allowfrom and a condition in
+# $allowed_client: entries in order; one with a '/' is a CIDR that decides for the client and ends
+# the list; any other (a host name, or an address) is looked up and admits the address it gives.
+allowed_client=
+resolved_names=
+n=0
+echo "    http-request set-var(txn.client) src" > "$rules/allowfrom"
+for entry in $(echo "$allowfrom" | tr ',' ' '); do
+  case "$entry" in
+    */*)
+      echo "    acl allowfrom_cidr src $entry" >> "$rules/allowfrom"
+      allowed_client="$allowed_client || allowfrom_cidr"
+      break ;;
+    *:*) # an IPv6 address
+      echo "    acl allowfrom$n src $entry" >> "$rules/allowfrom"
+      allowed_client="$allowed_client || allowfrom$n"
+      n=$((n + 1)) ;;
+    *[!0-9.]*)
+      resolved_names=yes
+      {
+        echo "    http-request do-resolve(txn.allowfrom$n,dns,ipv4) str($entry)"
+        echo "    acl allowfrom$n var(txn.allowfrom$n),ipmask(32),strcmp(txn.client) eq 0"
+      } >> "$rules/allowfrom"
+      allowed_client="$allowed_client || allowfrom$n"
+      n=$((n + 1)) ;;
+    *)
+      echo "    acl allowfrom$n src $entry" >> "$rules/allowfrom"
+      allowed_client="$allowed_client || allowfrom$n"
+      n=$((n + 1)) ;;
+  esac
+done
+# No entry admits no client (HAProxy's predefined ACL FALSE).
+allowed_client=${allowed_client# || }
+allowed_client=${allowed_client:-FALSE}
+
 printf 'Forbidden\n' > /tmp/forbidden.txt
 printf 'Method Not Allowed\n' > /tmp/not-allowed.txt
 cfg=/tmp/haproxy.cfg
@@ -73,10 +110,18 @@ cfg=/tmp/haproxy.cfg
   echo "    timeout http-request 0"
   echo "backend docker"
   echo "    server dockersocket $socket"
+  if [ -n "$resolved_names" ]; then
+    echo "resolvers dns"
+    echo "    parse-resolv-conf"
+    # Upstream looks a name up on every request; HAProxy keeps an answer 1 s at most.
+    echo "    hold valid 1s"
+    echo "    hold obsolete 0s"
+    echo "    hold nx 1s"
+  fi
   echo "frontend proxy"
   echo "    bind $listenip:$port"
-  echo "    acl allowed_client src $(echo "$allowfrom" | tr ',' ' ')"
-  echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file /tmp/forbidden.txt hdr X-Content-Type-Options nosniff unless allowed_client"
+  cat "$rules/allowfrom"
+  echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file /tmp/forbidden.txt hdr X-Content-Type-Options nosniff unless $allowed_client"
   for method in $METHODS; do
     if [ -f "$rules/$method" ]; then
       printf '    acl allow_%s path -m reg' "$method"
