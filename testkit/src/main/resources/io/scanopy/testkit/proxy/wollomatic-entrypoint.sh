@@ -15,7 +15,15 @@ port="${SP_PROXYPORT:-2375}"
 allowfrom="${SP_ALLOWFROM:-127.0.0.1/32}"
 socket="${SP_SOCKETPATH:-/var/run/docker.sock}"
 METHODS="GET HEAD POST PUT PATCH DELETE CONNECT TRACE OPTIONS"
-rules=/tmp/allow
+# Upstream is one static binary that writes nothing, so it runs with a read-only root file system
+# (a swarm stack or compose file with read_only: true); this replica writes its generated HAProxy
+# configuration to /tmp, or to Docker's /dev/shm (a tmpfs in every container) when /tmp is read-only.
+work=/tmp
+if ! touch "$work/.writable" 2>/dev/null; then
+  work=/dev/shm
+fi
+rm -f "$work/.writable"
+rules=$work/allow
 mkdir -p "$rules"
 rm -f "$rules"/*
 
@@ -96,9 +104,9 @@ done
 allowed_client=${allowed_client# || }
 allowed_client=${allowed_client:-FALSE}
 
-printf 'Forbidden\n' > /tmp/forbidden.txt
-printf 'Method Not Allowed\n' > /tmp/not-allowed.txt
-cfg=/tmp/haproxy.cfg
+printf 'Forbidden\n' > "$work/forbidden.txt"
+printf 'Method Not Allowed\n' > "$work/not-allowed.txt"
+cfg=$work/haproxy.cfg
 {
   echo "global"
   echo "    maxconn 4000"
@@ -121,7 +129,7 @@ cfg=/tmp/haproxy.cfg
   echo "frontend proxy"
   echo "    bind $listenip:$port"
   cat "$rules/allowfrom"
-  echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file /tmp/forbidden.txt hdr X-Content-Type-Options nosniff unless $allowed_client"
+  echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file $work/forbidden.txt hdr X-Content-Type-Options nosniff unless $allowed_client"
   for method in $METHODS; do
     if [ -f "$rules/$method" ]; then
       printf '    acl allow_%s path -m reg' "$method"
@@ -129,9 +137,9 @@ cfg=/tmp/haproxy.cfg
         printf " '^(%s)\$'" "$regex"
       done < "$rules/$method"
       printf '\n'
-      echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file /tmp/forbidden.txt hdr X-Content-Type-Options nosniff if { method $method } !allow_$method"
+      echo "    http-request return status 403 content-type \"text/plain; charset=utf-8\" file $work/forbidden.txt hdr X-Content-Type-Options nosniff if { method $method } !allow_$method"
     else
-      echo "    http-request return status 405 content-type \"text/plain; charset=utf-8\" file /tmp/not-allowed.txt hdr X-Content-Type-Options nosniff if { method $method }"
+      echo "    http-request return status 405 content-type \"text/plain; charset=utf-8\" file $work/not-allowed.txt hdr X-Content-Type-Options nosniff if { method $method }"
     fi
   done
   echo "    default_backend docker"
