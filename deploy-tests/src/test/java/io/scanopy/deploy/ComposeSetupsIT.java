@@ -318,6 +318,10 @@ class ComposeSetupsIT {
                 "exec-create", "exec-start", "exec-inspect")) {
             statuses.put(capability, "allowed");
         }
+        // The Swarm lists are asked of managers only: this engine is in no swarm.
+        for (String capability : List.of("list-nodes", "list-services", "list-tasks")) {
+            statuses.put(capability, "not-checked");
+        }
         return statuses;
     }
 
