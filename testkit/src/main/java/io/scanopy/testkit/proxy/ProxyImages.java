@@ -133,8 +133,6 @@ public final class ProxyImages {
                 RUN ["/bin/busybox", "chmod", "1777", "/tmp"]
                 USER 65534:65534
                 EXPOSE 2375
-                # Upstream (Go) stops at once on SIGTERM when idle; HAProxy does on SIGUSR1.
-                STOPSIGNAL SIGUSR1
                 ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]
                 """, List.of("wollomatic-entrypoint.sh")));
     }

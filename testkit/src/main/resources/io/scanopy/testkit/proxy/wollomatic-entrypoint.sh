@@ -144,4 +144,14 @@ cfg=$work/haproxy.cfg
   done
   echo "    default_backend docker"
 } > "$cfg"
-exec /usr/sbin/haproxy -db -f "$cfg"
+# Upstream (Go) stops at once on SIGTERM, the default stop signal. HAProxy as process 1 ignores
+# SIGTERM, so this shell stays process 1 and turns SIGTERM and SIGINT into HAProxy's stop
+# (SIGUSR1): the image keeps upstream's stop signal and `docker stop` takes no 10 s.
+/usr/sbin/haproxy -db -f "$cfg" &
+haproxy=$!
+trap 'kill -USR1 "$haproxy" 2>/dev/null' TERM INT
+status=0
+while kill -0 "$haproxy" 2>/dev/null; do
+  if wait "$haproxy"; then status=0; else status=$?; fi
+done
+exit "$status"
