@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "health", mixinStandardHelpOptions = true, versionProvider = ScanopyDaemon.Version.class,
         description = {"Ask the running daemon whether it is healthy (GET /api/health on its address and port; loopback when it listens on 0.0.0.0 or ::).",
                 "Prints one line saying why. For Docker's HEALTHCHECK: exit 0 healthy (it answers and every target is ready), 1 unhealthy (no answer,"
-                        + " or a target not ready), 2 bad usage or configuration."})
+                        + " a target not ready, or an address or port setting it cannot use), 2 only for a command line it rejects."})
 final class HealthCommand extends DaemonCommand implements Callable<Integer> {
     /** Exit code: the daemon answers and every target is ready. */
     static final int EXIT_HEALTHY = 0;
@@ -52,7 +52,13 @@ final class HealthCommand extends DaemonCommand implements Callable<Integer> {
             throw new ConfigurationException("--timeout must be at least 1 (seconds)");
         }
         Map<String, String> env = root.environment();
-        URL url = healthUrl(address.localAddress(env), address.port(env));
+        URL url;
+        try {
+            url = healthUrl(address.localAddress(env), address.port(env));
+        } catch (ConfigurationException e) {
+            // Docker's HEALTHCHECK reserves exit 2: a setting it cannot use is unhealthy, said in one line.
+            return unhealthy(e.getMessage());
+        }
         Answer answer;
         try {
             HttpURLConnection connection = (HttpURLConnection) url.openConnection();

@@ -109,10 +109,11 @@ class HealthCommandTest {
     }
 
     @Test
-    void aBadSettingIsOneConfigurationLine() {
+    void aBadSettingIsUnhealthyInOneLineAndABadCommandLineIsUsage() {
+        // The image's HEALTHCHECK sees the environment: Docker reserves exit 2, so a setting is exit 1.
         CliErrorsTest.Run badPort = health(Map.of("SCANOPY_DAEMON_PORT", "http"));
-        assertEquals(ScanopyDaemon.EXIT_USAGE, badPort.code());
-        assertEquals("scanopy-daemon: SCANOPY_DAEMON_PORT=http is not a port number: use 1-65535\n", badPort.err());
+        assertEquals(HealthCommand.EXIT_UNHEALTHY, badPort.code(), badPort.err());
+        assertEquals("unhealthy: SCANOPY_DAEMON_PORT=http is not a port number: use 1-65535\n", badPort.out());
         CliErrorsTest.Run badTimeout = health(Map.of(), "--timeout", "0");
         assertEquals(ScanopyDaemon.EXIT_USAGE, badTimeout.code());
         assertEquals("scanopy-daemon: --timeout must be at least 1 (seconds)\n", badTimeout.err());
