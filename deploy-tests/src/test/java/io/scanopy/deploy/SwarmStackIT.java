@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,7 +178,7 @@ class SwarmStackIT {
         Map<String, String> environment = new LinkedHashMap<>();
         String socket = URI.create(ENGINE).getPath();
         environment.put("DOCKER_SOCKET", socket);
-        environment.put("DOCKER_GID", run(Duration.ofSeconds(10), Map.of(), "stat", "-c", "%g", socket).trim());
+        environment.put("DOCKER_GID", Commands.run(Duration.ofSeconds(10), Map.of(), "stat", "-c", "%g", socket).trim());
         environment.put("SCANOPY_DAEMON_API_KEY", API_KEY);
         environment.put("SCANOPY_HOST_PORT", Integer.toString(freePort()));
         environment.put("SCANOPY_PROXY_PORT", Integer.toString(freePort()));
@@ -191,7 +189,7 @@ class SwarmStackIT {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("DOCKER_HOST", ENGINE);
         // No registry: the images are on the node already, as `docker load` put them.
-        run(COMMAND_TIMEOUT, env, "docker", "stack", "deploy", "--resolve-image", "never", "-c", SWARM.resolve(file).toString(), stack);
+        Commands.run(COMMAND_TIMEOUT, env, "docker", "stack", "deploy", "--resolve-image", "never", "-c", SWARM.resolve(file).toString(), stack);
     }
 
     /** Waits until the service's task container is healthy; fails with its log when it turns unhealthy or time runs out. */
@@ -246,7 +244,7 @@ class SwarmStackIT {
     private static void copyToEngine(String image) throws IOException, InterruptedException {
         Path archive = Files.createTempFile("scanopy-image-", ".tar");
         try {
-            run(COMMAND_TIMEOUT, Map.of(), "docker", "save", "-o", archive.toString(), image);
+            Commands.run(COMMAND_TIMEOUT, Map.of(), "docker", "save", "-o", archive.toString(), image);
             docker("load", "-q", "-i", archive.toString());
         } finally {
             Files.deleteIfExists(archive);
@@ -257,7 +255,7 @@ class SwarmStackIT {
     private static String docker(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
-        return run(COMMAND_TIMEOUT, Map.of("DOCKER_HOST", ENGINE), command.toArray(String[]::new));
+        return Commands.run(COMMAND_TIMEOUT, Map.of("DOCKER_HOST", ENGINE), command.toArray(String[]::new));
     }
 
     /** {@code docker ARGS} on the second engine, for clean-up: a failure is printed, not thrown. */
@@ -266,26 +264,6 @@ class SwarmStackIT {
             docker(args);
         } catch (IOException | RuntimeException | InterruptedException e) {
             System.err.println("clean-up: " + e.getMessage());
-        }
-    }
-
-    private static String run(Duration timeout, Map<String, String> environment, String... command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("scanopy-command-", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException(String.join(" ", command) + " took longer than " + timeout.toSeconds() + " s");
-            }
-            String text = Files.readString(output, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ":\n" + text);
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(output);
         }
     }
 
