@@ -7,15 +7,19 @@ import io.scanopy.spi.inventory.DetectedService.Evidence;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Matches a container against the catalogue, from what the Docker API shows (image, name,
  * labels, exposed and published ports) and, when probing ran, from the listening ports and HTTP
- * answers. A service's confidence is that of its strongest matching rule; every matching rule
- * is evidence.
+ * answers. A service's confidence combines the kinds of evidence that agree ({@link #combined});
+ * every matching rule is evidence. What the probe read outranks guesses: a port that answered
+ * HTTP no rule recognised drops the port-only guesses for it and is reported as an unrecognised
+ * HTTP service.
  */
 public final class ServiceMatcher {
     /** Label that names the container's service (catalogue id or name), overriding detection. */
@@ -86,6 +90,15 @@ public final class ServiceMatcher {
                 && s.evidence().stream().anyMatch(e -> e.route().equals("image") || e.route().equals("label")));
     }
 
+    /** The id of the service reported for a port that answered HTTP no rule recognised. */
+    public static final String UNRECOGNISED_HTTP = "unrecognised-http";
+    /** What the probe knows of such a port: it speaks HTTP, not what it is. Above a port guess, below any recognition. */
+    static final double UNRECOGNISED_HTTP_CONFIDENCE = 0.5;
+    /** The catalogue category of servers that host applications: an application recognised in one ranks above it. */
+    static final String WEB_SERVER = "web-server";
+    /** Longest title or header value quoted in evidence. */
+    private static final int QUOTE_MAX = 120;
+
     /**
      * Matches one container.
      *
@@ -93,35 +106,119 @@ public final class ServiceMatcher {
      * @param listeningPorts ports seen listening inside it, or null when unknown
      * @param answers HTTP answers seen (by exec or on published ports)
      * @param httpRoute the route those answers came by: {@code exec} or {@code published-port}
-     * @return detected services, strongest first
+     * @return detected services, strongest first (see {@link #rank})
      */
     public List<DetectedService> match(Container container, Set<Integer> listeningPorts, List<HttpAnswer> answers, String httpRoute) {
-        Set<Integer> ports = new HashSet<>();
+        Set<Integer> listening = listeningPorts == null ? Set.of() : listeningPorts;
+        Set<Integer> ports = new HashSet<>(listening);
         container.ports().stream().filter(p -> p.protocol().equals("tcp")).forEach(p -> ports.add(p.privatePort()));
-        if (listeningPorts != null) {
-            ports.addAll(listeningPorts);
+        Optional<ImageReference> image = ImageReference.parse(container.image());
+        List<List<Hit>> hitsByDefinition = new ArrayList<>();
+        // Container ports that answered HTTP, and those whose answer some rule recognised.
+        Map<Integer, HttpAnswer> answered = new LinkedHashMap<>();
+        for (HttpAnswer a : answers) {
+            answered.merge(containerPort(container, a, httpRoute), a, (first, later) -> later.path().equals("/") ? later : first);
         }
-        List<DetectedService> found = new ArrayList<>();
+        Set<Integer> recognised = new HashSet<>();
         for (ServiceDefinition definition : catalogue.definitions()) {
-            List<Evidence> evidence = new ArrayList<>();
-            double confidence = 0;
+            List<Hit> hits = new ArrayList<>();
             for (ServiceDefinition.Rule rule : definition.rules()) {
-                Evidence e = evaluate(rule, container, ports, answers, httpRoute);
-                if (e != null) {
-                    evidence.add(e);
-                    confidence = Math.max(confidence, rule.confidence());
+                Hit hit = evaluate(rule, container, image, ports, listening, answers, httpRoute);
+                if (hit != null) {
+                    hits.add(hit);
+                    if (hit.answer() != null) {
+                        recognised.add(containerPort(container, hit.answer(), httpRoute));
+                    }
                 }
             }
-            if (!evidence.isEmpty()) {
-                found.add(new DetectedService(definition.id(), definition.name(), confidence, evidence));
+            hitsByDefinition.add(hits);
+        }
+        List<Found> found = new ArrayList<>();
+        for (int i = 0; i < hitsByDefinition.size(); i++) {
+            // A port guess is dropped where the probe read that port's HTTP answer and no rule recognised it.
+            List<Hit> kept = hitsByDefinition.get(i).stream()
+                    .filter(h -> !h.kind().equals("port") || !answered.containsKey(h.rule().port()) || recognised.contains(h.rule().port()))
+                    .toList();
+            if (!kept.isEmpty()) {
+                found.add(new Found(catalogue.definitions().get(i).category(), service(catalogue.definitions().get(i), kept), kept));
             }
         }
-        found.sort(Comparator.comparingDouble(DetectedService::confidence).reversed().thenComparing(DetectedService::definitionId));
-        return found;
+        List<Evidence> unrecognised = new ArrayList<>();
+        answered.forEach((port, a) -> {
+            if (!recognised.contains(port)) {
+                unrecognised.add(new Evidence(httpRoute, UNRECOGNISED_HTTP, a.port(), a.path(), a.status(),
+                        answerDetail(a, "server") + "; no catalogue rule recognised it"));
+            }
+        });
+        if (!unrecognised.isEmpty()) {
+            found.add(new Found("unrecognised", new DetectedService(UNRECOGNISED_HTTP, "HTTP service", UNRECOGNISED_HTTP_CONFIDENCE, unrecognised),
+                    List.of(new Hit(null, "http", UNRECOGNISED_HTTP_CONFIDENCE, null, null))));
+        }
+        return rank(found);
     }
 
-    private static Evidence evaluate(ServiceDefinition.Rule rule, Container container, Set<Integer> ports, List<HttpAnswer> answers, String httpRoute) {
-        if (rule.image() != null && (container.image() == null || !rule.image().matcher(container.image()).find())) {
+    /** One rule that matched: its kind of evidence (http, image, label, name or port), its confidence, the answer it read. */
+    private record Hit(ServiceDefinition.Rule rule, String kind, double confidence, HttpAnswer answer, Evidence evidence) {
+    }
+
+    /** A service found, with its definition's category and the hits behind it (for ranking). */
+    private record Found(String category, DetectedService service, List<Hit> hits) {
+        /** The strongest single piece of evidence: the tie-break after confidence. */
+        double strongest() {
+            return hits.stream().mapToDouble(Hit::confidence).max().orElse(0);
+        }
+
+        long kinds() {
+            return hits.stream().map(Hit::kind).distinct().count();
+        }
+
+        boolean byHttp() {
+            return hits.stream().anyMatch(h -> h.kind().equals("http"));
+        }
+    }
+
+    /**
+     * Confidence combines independent kinds of evidence: the strongest rule of each kind (http,
+     * image, label, name, port) counts once, and {@code 1 - (1 - c1)(1 - c2)...} over the kinds,
+     * so kinds that agree rank above any one of them alone, and two rules of one kind add nothing.
+     */
+    static double combined(List<Hit> hits) {
+        Map<String, Double> strongestByKind = new LinkedHashMap<>();
+        hits.forEach(h -> strongestByKind.merge(h.kind(), h.confidence(), Math::max));
+        double doubt = 1;
+        for (double c : strongestByKind.values()) {
+            doubt *= 1 - c;
+        }
+        return Math.round((1 - doubt) * 1000) / 1000.0;
+    }
+
+    private static DetectedService service(ServiceDefinition definition, List<Hit> hits) {
+        return new DetectedService(definition.id(), definition.name(), combined(hits), hits.stream().map(Hit::evidence).toList());
+    }
+
+    /**
+     * Strongest first: by confidence, except that a web server ranks just below an application
+     * an HTTP rule recognised in the same container (a CMS under Apache is what the container
+     * runs); then by the strongest single piece of evidence, then by how many kinds agree; then
+     * catalogue order. Never by name.
+     */
+    private static List<DetectedService> rank(List<Found> found) {
+        double hostedApp = found.stream().filter(f -> f.byHttp() && !f.category().equals(WEB_SERVER) && !f.service().definitionId().equals(UNRECOGNISED_HTTP))
+                .mapToDouble(f -> f.service().confidence()).max().orElse(-1);
+        java.util.function.Predicate<Found> hosting = f -> hostedApp >= 0 && f.category().equals(WEB_SERVER);
+        java.util.function.ToDoubleFunction<Found> rankedAs = f -> hosting.test(f) ? Math.min(f.service().confidence(), hostedApp) : f.service().confidence();
+        Comparator<Found> order = Comparator.comparingDouble(rankedAs).reversed()
+                .thenComparing(f -> hosting.test(f))
+                .thenComparing(Comparator.comparingDouble(Found::strongest).reversed())
+                .thenComparing(Comparator.comparingLong(Found::kinds).reversed());
+        // List.sort is stable: what no key tells apart keeps catalogue order.
+        return found.stream().sorted(order).map(Found::service).toList();
+    }
+
+    private static Hit evaluate(ServiceDefinition.Rule rule, Container container, Optional<ImageReference> image, Set<Integer> ports, Set<Integer> listening,
+            List<HttpAnswer> answers, String httpRoute) {
+        // Image rules look at the repository path only: a registry host names no software.
+        if (rule.image() != null && image.map(i -> !rule.image().matcher(i.path()).find()).orElse(true)) {
             return null;
         }
         if (rule.name() != null && container.names().stream().noneMatch(n -> rule.name().matcher(n).find())) {
@@ -144,17 +241,47 @@ public final class ServiceMatcher {
                 return null;
             }
         }
-        String route = answer != null ? httpRoute
+        String kind = answer != null ? "http"
                 : rule.image() != null ? "image"
                 : rule.labelKey() != null ? "label"
                 : rule.name() != null ? "name" : "port";
-        String detail = answer != null ? "GET " + answer.path() + " answered " + answer.status() + answer.title().map(t -> ", title \"" + t + "\"").orElse("")
-                : rule.image() != null ? "image " + container.image()
-                : rule.labelKey() != null ? "label " + rule.labelKey() + "=" + container.labels().get(rule.labelKey())
-                : rule.name() != null ? "container name " + container.names()
-                : "TCP port " + rule.port() + " exposed or listening";
-        return new Evidence(route, rule.id(), answer != null ? Integer.valueOf(answer.port()) : rule.port(), answer != null ? answer.path() : null,
+        boolean seenListening = kind.equals("port") && listening.contains(rule.port());
+        // A port the probe saw listening was seen by exec, not only declared.
+        String route = answer != null ? httpRoute : seenListening ? "exec" : kind;
+        String detail = switch (kind) {
+            case "http" -> answerDetail(answer, rule.http().headerName());
+            case "image" -> "image " + container.image();
+            case "label" -> "label " + rule.labelKey() + "=" + container.labels().get(rule.labelKey());
+            case "name" -> "container name " + container.names();
+            default -> "TCP port " + rule.port() + (seenListening ? " listening (seen by the probe)" : " exposed or published");
+        };
+        Evidence evidence = new Evidence(route, rule.id(), answer != null ? Integer.valueOf(answer.port()) : rule.port(), answer != null ? answer.path() : null,
                 answer != null ? answer.status() : null, detail);
+        return new Hit(rule, kind, rule.confidence(), answer, evidence);
+    }
+
+    /** What was seen: the request, its status, the page title and the header that mattered (when the answer has them). */
+    private static String answerDetail(HttpAnswer answer, String header) {
+        StringBuilder detail = new StringBuilder("GET ").append(answer.path()).append(" answered ").append(answer.status());
+        answer.title().filter(t -> !t.isEmpty()).ifPresent(t -> detail.append(", title \"").append(quote(t)).append('"'));
+        String value = header == null ? null : answer.headers().get(header);
+        if (value != null) {
+            detail.append(", header ").append(header).append(": ").append(quote(value));
+        }
+        return detail.toString();
+    }
+
+    private static String quote(String text) {
+        return text.length() <= QUOTE_MAX ? text : text.substring(0, QUOTE_MAX) + "...";
+    }
+
+    /** The container port an answer came from: on the published-port route answers carry the host port. */
+    private static int containerPort(Container container, HttpAnswer answer, String route) {
+        if (!route.equals("published-port")) {
+            return answer.port();
+        }
+        return container.ports().stream().filter(p -> p.publicPort() != null && p.publicPort() == answer.port()).map(Container.Port::privatePort)
+                .findFirst().orElse(answer.port());
     }
 
     /** On the published-port route, answers carry the host port: map the rule's container port to it. */

@@ -59,7 +59,8 @@ class ServiceMatcherTest {
         HttpAnswer prometheus = new HttpAnswer(9090, "/-/healthy", 200, Map.of(), "Prometheus Server is Healthy.");
         DetectedService strong = matcher.match(container("acme/app:1", Map.of(), List.of()), Set.of(9090), List.of(prometheus), "exec").get(0);
         assertEquals("prometheus", strong.definitionId());
-        assertEquals(0.9, strong.confidence());
+        // The title rule (0.9) and the port it was seen listening on (0.3) agree: 1 - 0.1 * 0.7.
+        assertEquals(0.93, strong.confidence());
         assertEquals("exec", strong.evidence().get(0).route());
         assertEquals(200, strong.evidence().get(0).httpStatus());
     }
