@@ -63,6 +63,7 @@ class ServiceDetectionTest {
     private TestContainer published;
     private TestContainer bashOnly;
     private TestContainer locked;
+    private TestContainer somethingElse;
 
     private static String page(String title, String extra) {
         return "mkdir -p /www && printf '<html><head><title>" + title + "</title></head><body>" + extra + "</body></html>' > /www/index.html"
@@ -112,6 +113,10 @@ class ServiceDetectionTest {
                 .withCommand("/bin/bash", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         // Serves as root; its busybox is not executable for anyone else.
         locked = start(new TestContainer(TestImages.lockedBusybox()).withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));
+        // Prometheus' port, someone else's page: what the probe reads there beats the port guess.
+        // Only the page: /health would be recognised by the test catalogue, and a recognised port keeps its guesses.
+        somethingElse = start(new TestContainer().withCommand("sh", "-c", "mkdir -p /www && printf '<html><head><title>Something Else</title></head></html>'"
+                + " > /www/index.html" + httpd + "9090"));
         published = start(new TestContainer().publishedOnLoopback(8081).withCommand("sh", "-c", page("Scanopy Test App", "") + httpd + "8081"));
         Thread.sleep(500);
     }
@@ -191,6 +196,15 @@ class ServiceDetectionTest {
         // The hanging container hit its own timeout and held up nobody: the run took far less than six 2 s waits per listener.
         assertTrue(note(found, "probe-limited", hang.getContainerId()).orElseThrow().message().contains("timed out"));
         assertTrue(elapsedMs < 30_000, "bounded: " + elapsedMs + " ms");
+        // A page on 9090 titled Something Else is not Prometheus: it is reported as an HTTP service no rule knows, by what it said.
+        Container other = find(found, somethingElse);
+        assertTrue(service(other, "prometheus").isEmpty(), other.services().toString());
+        DetectedService.Evidence unknown = service(other, "unrecognised-http").orElseThrow(() -> new AssertionError(other.services().toString())).evidence().get(0);
+        assertEquals("exec", unknown.route());
+        assertEquals(9090, unknown.port());
+        assertEquals(200, unknown.httpStatus());
+        assertTrue(unknown.detail().contains("title \"Something Else\""), unknown.detail());
+        assertEquals(1, execs.getOrDefault(somethingElse.getContainerId(), 0));
         // Forged frames in a 3 MB page stay inside that page's (capped) answer.
         assertTrue(service(find(found, flood), "pihole").isEmpty(), find(found, flood).services().toString());
         // Metacharacters in labels were never run.
