@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Matches a container against the catalogue, from what the Docker API shows (image, name,
  * labels, exposed and published ports) and, when probing ran, from the listening ports and HTTP
- * answers. A service's confidence combines the kinds of evidence that agree ({@link #combined});
+ * answers. A service's confidence combines the kinds of evidence that agree (see {@code combined});
  * every matching rule is evidence. What the probe read outranks guesses: a port that answered
  * HTTP no rule recognised drops the port-only guesses for it and is reported as an unrecognised
  * HTTP service.
@@ -137,10 +139,10 @@ public final class ServiceMatcher {
         for (int i = 0; i < hitsByDefinition.size(); i++) {
             // A port guess is dropped where the probe read that port's HTTP answer and no rule recognised it.
             List<Hit> kept = hitsByDefinition.get(i).stream()
-                    .filter(h -> !h.kind().equals("port") || !answered.containsKey(h.rule().port()) || recognised.contains(h.rule().port()))
+                    .filter(h -> h.kind() != Kind.PORT || !answered.containsKey(h.rule().port()) || recognised.contains(h.rule().port()))
                     .toList();
             if (!kept.isEmpty()) {
-                found.add(new Found(catalogue.definitions().get(i).category(), service(catalogue.definitions().get(i), kept), kept));
+                found.add(Found.of(catalogue.definitions().get(i), kept));
             }
         }
         List<Evidence> unrecognised = new ArrayList<>();
@@ -151,29 +153,42 @@ public final class ServiceMatcher {
             }
         });
         if (!unrecognised.isEmpty()) {
-            found.add(new Found("unrecognised", new DetectedService(UNRECOGNISED_HTTP, "HTTP service", UNRECOGNISED_HTTP_CONFIDENCE, unrecognised),
-                    List.of(new Hit(null, "http", UNRECOGNISED_HTTP_CONFIDENCE, null, null))));
+            found.add(new Found(new DetectedService(UNRECOGNISED_HTTP, "HTTP service", UNRECOGNISED_HTTP_CONFIDENCE, unrecognised),
+                    false, false, UNRECOGNISED_HTTP_CONFIDENCE, 1));
         }
         return rank(found);
     }
 
-    /** One rule that matched: its kind of evidence (http, image, label, name or port), its confidence, the answer it read. */
-    private record Hit(ServiceDefinition.Rule rule, String kind, double confidence, HttpAnswer answer, Evidence evidence) {
+    /** The kinds of evidence: each counts once in a service's confidence. */
+    private enum Kind {
+        /** An HTTP answer read by the probe or on a published port matched. */
+        HTTP,
+        IMAGE,
+        LABEL,
+        NAME,
+        /** A port rule alone: a guess. */
+        PORT
     }
 
-    /** A service found, with its definition's category and the hits behind it (for ranking). */
-    private record Found(String category, DetectedService service, List<Hit> hits) {
-        /** The strongest single piece of evidence: the tie-break after confidence. */
-        double strongest() {
-            return hits.stream().mapToDouble(Hit::confidence).max().orElse(0);
-        }
+    /** One rule that matched: its kind of evidence, its confidence, the answer it read (for HTTP). */
+    private record Hit(ServiceDefinition.Rule rule, Kind kind, double confidence, HttpAnswer answer, Evidence evidence) {
+    }
 
-        long kinds() {
-            return hits.stream().map(Hit::kind).distinct().count();
-        }
-
-        boolean byHttp() {
-            return hits.stream().anyMatch(h -> h.kind().equals("http"));
+    /**
+     * A service found, with what ranks it.
+     *
+     * @param service the service
+     * @param webServer whether it is a server applications run in
+     * @param appByHttp whether it is an application an HTTP rule recognised
+     * @param strongest its strongest single piece of evidence: the tie-break after confidence
+     * @param kinds how many kinds of evidence agree
+     */
+    private record Found(DetectedService service, boolean webServer, boolean appByHttp, double strongest, long kinds) {
+        static Found of(ServiceDefinition definition, List<Hit> hits) {
+            boolean webServer = definition.category().equals(WEB_SERVER);
+            return new Found(new DetectedService(definition.id(), definition.name(), combined(hits), hits.stream().map(Hit::evidence).toList()),
+                    webServer, !webServer && hits.stream().anyMatch(h -> h.kind() == Kind.HTTP),
+                    hits.stream().mapToDouble(Hit::confidence).max().orElse(0), hits.stream().map(Hit::kind).distinct().count());
         }
     }
 
@@ -182,18 +197,14 @@ public final class ServiceMatcher {
      * image, label, name, port) counts once, and {@code 1 - (1 - c1)(1 - c2)...} over the kinds,
      * so kinds that agree rank above any one of them alone, and two rules of one kind add nothing.
      */
-    static double combined(List<Hit> hits) {
-        Map<String, Double> strongestByKind = new LinkedHashMap<>();
+    private static double combined(List<Hit> hits) {
+        Map<Kind, Double> strongestByKind = new java.util.EnumMap<>(Kind.class);
         hits.forEach(h -> strongestByKind.merge(h.kind(), h.confidence(), Math::max));
         double doubt = 1;
         for (double c : strongestByKind.values()) {
             doubt *= 1 - c;
         }
         return Math.round((1 - doubt) * 1000) / 1000.0;
-    }
-
-    private static DetectedService service(ServiceDefinition definition, List<Hit> hits) {
-        return new DetectedService(definition.id(), definition.name(), combined(hits), hits.stream().map(Hit::evidence).toList());
     }
 
     /**
@@ -203,10 +214,9 @@ public final class ServiceMatcher {
      * catalogue order. Never by name.
      */
     private static List<DetectedService> rank(List<Found> found) {
-        double hostedApp = found.stream().filter(f -> f.byHttp() && !f.category().equals(WEB_SERVER) && !f.service().definitionId().equals(UNRECOGNISED_HTTP))
-                .mapToDouble(f -> f.service().confidence()).max().orElse(-1);
-        java.util.function.Predicate<Found> hosting = f -> hostedApp >= 0 && f.category().equals(WEB_SERVER);
-        java.util.function.ToDoubleFunction<Found> rankedAs = f -> hosting.test(f) ? Math.min(f.service().confidence(), hostedApp) : f.service().confidence();
+        double hostedApp = found.stream().filter(Found::appByHttp).mapToDouble(f -> f.service().confidence()).max().orElse(-1);
+        Predicate<Found> hosting = f -> hostedApp >= 0 && f.webServer();
+        ToDoubleFunction<Found> rankedAs = f -> hosting.test(f) ? Math.min(f.service().confidence(), hostedApp) : f.service().confidence();
         Comparator<Found> order = Comparator.comparingDouble(rankedAs).reversed()
                 .thenComparing(f -> hosting.test(f))
                 .thenComparing(Comparator.comparingDouble(Found::strongest).reversed())
@@ -241,19 +251,19 @@ public final class ServiceMatcher {
                 return null;
             }
         }
-        String kind = answer != null ? "http"
-                : rule.image() != null ? "image"
-                : rule.labelKey() != null ? "label"
-                : rule.name() != null ? "name" : "port";
-        boolean seenListening = kind.equals("port") && listening.contains(rule.port());
+        Kind kind = answer != null ? Kind.HTTP
+                : rule.image() != null ? Kind.IMAGE
+                : rule.labelKey() != null ? Kind.LABEL
+                : rule.name() != null ? Kind.NAME : Kind.PORT;
+        boolean seenListening = kind == Kind.PORT && listening.contains(rule.port());
         // A port the probe saw listening was seen by exec, not only declared.
-        String route = answer != null ? httpRoute : seenListening ? "exec" : kind;
+        String route = answer != null ? httpRoute : seenListening ? "exec" : kind.name().toLowerCase(java.util.Locale.ROOT);
         String detail = switch (kind) {
-            case "http" -> answerDetail(answer, rule.http().headerName());
-            case "image" -> "image " + container.image();
-            case "label" -> "label " + rule.labelKey() + "=" + container.labels().get(rule.labelKey());
-            case "name" -> "container name " + container.names();
-            default -> "TCP port " + rule.port() + (seenListening ? " listening (seen by the probe)" : " exposed or published");
+            case HTTP -> answerDetail(answer, rule.http().headerName());
+            case IMAGE -> "image " + container.image();
+            case LABEL -> "label " + rule.labelKey() + "=" + container.labels().get(rule.labelKey());
+            case NAME -> "container name " + container.names();
+            case PORT -> "TCP port " + rule.port() + (seenListening ? " listening (seen by the probe)" : " exposed or published");
         };
         Evidence evidence = new Evidence(route, rule.id(), answer != null ? Integer.valueOf(answer.port()) : rule.port(), answer != null ? answer.path() : null,
                 answer != null ? answer.status() : null, detail);
