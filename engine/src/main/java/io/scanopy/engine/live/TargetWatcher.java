@@ -281,7 +281,7 @@ final class TargetWatcher implements Runnable {
         }
     }
 
-    /** Plugin, engine (product and version), API version, address, containers and what is degraded: the one line an operator needs per target. */
+    /** Plugin, engine (product and version), API version, address, containers (and the filter they match) and what is degraded: the one line an operator needs per target. */
     private String readyLine(CapabilityReport report) {
         io.scanopy.spi.inventory.DockerEngine engine = session.describeEngine(List.of(), List.of(), List.of());
         List<String> degraded = new ArrayList<>();
@@ -294,7 +294,8 @@ final class TargetWatcher implements Runnable {
                 + (engine.productLabel() == null ? "" : " (" + engine.productLabel() + ")")
                 + ", API " + (engine.apiVersion() == null ? "unversioned" : "v" + engine.apiVersion())
                 + ", address " + session.docker().transport().describe()
-                + ", " + inventory.containerIds(label).size() + " containers, "
+                + ", " + inventory.containerIds(label).size() + " containers"
+                + (options.discovery().filter().isEmpty() ? "" : " matching --filter " + options.discovery().filter()) + ", "
                 + (degraded.isEmpty() ? "nothing degraded" : "degraded: " + String.join("; ", degraded));
     }
 
