@@ -16,8 +16,8 @@ final class DiscoveryMixin {
     boolean all;
 
     @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "Discover and probe only the containers that match, as docker ps --filter takes it:"
-            + " label=KEY, label=KEY=VALUE, name=NAME (a regular expression), network=NETWORK (name or id). Repeatable: every label must match,"
-            + " and one of several names or networks.")
+            + " label=KEY, label=KEY=VALUE, name=NAME (a regular expression), network=NETWORK (name or id), ancestor=IMAGE. Repeatable:"
+            + " every label must match, and one of several values of another key.")
     java.util.List<String> filters = new java.util.ArrayList<>();
 
     @Option(names = "--no-exec", description = "Detect services without exec (image, label and port rules only), even where exec is allowed.")

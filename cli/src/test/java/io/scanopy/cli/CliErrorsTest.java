@@ -104,7 +104,8 @@ class CliErrorsTest {
 
     @Test
     void aFilterThatIsNotKeyEqualsValueIsOneLineForDiscoverAndTheDaemon() {
-        String line = "--filter foo: use KEY=VALUE with KEY one of label, name, network (label=KEY or label=KEY=VALUE, name=NAME, network=NETWORK),"
+        String line = "--filter foo: use KEY=VALUE with KEY one of label, name, network, ancestor"
+                + " (label=KEY or label=KEY=VALUE, name=NAME, network=NETWORK, ancestor=IMAGE),"
                 + " as docker ps --filter takes them";
         assertOneLine(run(Map.of(), "discover", "--filter", "label=a", "--filter", "foo"), ScanopyDaemon.EXIT_USAGE, line);
         assertOneLine(run(Map.of(), "run", "--filter", "foo"), ScanopyDaemon.EXIT_USAGE, line);

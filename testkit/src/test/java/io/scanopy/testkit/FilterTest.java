@@ -70,7 +70,7 @@ class FilterTest {
         cleanup.add(() -> Live.removeNetwork(network));
         networkName = docker.inspectNetworkCmd().withNetworkId(network).exec().getName();
         web1 = started("web1", Map.of("tier", "web"), true);
-        db = started("db", Map.of("tier", "db"), false);
+        db = started(new TestContainer(TestImages.lockedBusybox()), "db", Map.of("tier", "db"), false);
         web2 = started("web2", Map.of("tier", "web"), false);
         other = started("other", Map.of(), true);
     }
@@ -83,9 +83,13 @@ class FilterTest {
         Live.closeAll(registry);
     }
 
-    /** A container of this run, named RUN-NAME, on our network or not. */
+    /** A busybox container of this run, named RUN-NAME, on our network or not. */
     private TestContainer started(String name, Map<String, String> labels, boolean onNetwork) {
-        TestContainer c = new TestContainer().withLabel(KEY, run);
+        return started(new TestContainer(), name, labels, onNetwork);
+    }
+
+    private TestContainer started(TestContainer c, String name, Map<String, String> labels, boolean onNetwork) {
+        c.withLabel(KEY, run);
         labels.forEach(c::withLabel);
         cleanup.add(c);
         c.start();
@@ -126,6 +130,8 @@ class FilterTest {
         cases.put(List.of("label=" + KEY + "=" + run, "name=" + run + "-web1", "name=" + run + "-db"), names("db", "web1"));
         cases.put(List.of("label=" + KEY + "=" + run, "network=" + networkName), names("other", "web1"));
         cases.put(List.of("label=" + KEY + "=" + run, "network=" + networkName, "name=" + run + "-web"), names("web1"));
+        // The only one of another image (Podman matches an image only by the full name it reports).
+        cases.put(List.of("label=" + KEY + "=" + run, "ancestor=" + EngineUnderTest.imageAsReported(TestImages.lockedBusybox())), names("db"));
         // Anchored without Docker's leading slash: Docker matches the name with and without it, Podman only without.
         cases.put(List.of("name=^" + run + "-web2$"), names("web2"));
         return cases;

@@ -12,17 +12,20 @@ import java.util.TreeMap;
 
 /**
  * Which containers to discover, in Docker's filter syntax ({@code --filter label=KEY[=VALUE]},
- * {@code name=...}, {@code network=...}, as {@code docker ps --filter} takes them). The engine
+ * {@code name=...}, {@code network=...}, {@code ancestor=...}, as {@code docker ps --filter} takes them). The engine
  * itself decides what matches: the filter is sent as the {@code filters} parameter of
  * {@code GET /containers/json}, so a match is exactly what Docker (or Podman) says it is —
- * {@code name} a regular expression, {@code network} a name or id prefix, several
- * {@code label}s all required, several {@code name}s or {@code network}s any one.
+ * {@code name} a regular expression, {@code network} a name or id prefix, {@code ancestor} an
+ * image or one built from it, several {@code label}s all required, several of another key any one.
  *
  * @param values the values given per key, keys in order
  */
 public record ContainerFilter(Map<String, Set<String>> values) {
-    /** The keys accepted: those of Docker's container list whose meaning does not depend on other settings. */
-    public static final List<String> KEYS = List.of("label", "name", "network");
+    /**
+     * The keys accepted: those of Docker's container list whose meaning depends on no other setting ({@code status} would change
+     * what {@code --all} means) and which the daemon's own {@code id} filter cannot widen ({@code id}).
+     */
+    public static final List<String> KEYS = List.of("label", "name", "network", "ancestor");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ContainerFilter NONE = new ContainerFilter(Map.of());
 
@@ -55,7 +58,7 @@ public record ContainerFilter(Map<String, Set<String>> values) {
             String value = equals < 0 ? "" : one.substring(equals + 1).strip();
             if (!KEYS.contains(key) || value.isEmpty() || (key.equals("label") && value.startsWith("="))) {
                 throw new ConfigurationException("--filter " + one + ": use KEY=VALUE with KEY one of " + String.join(", ", KEYS)
-                        + " (label=KEY or label=KEY=VALUE, name=NAME, network=NETWORK), as docker ps --filter takes them");
+                        + " (label=KEY or label=KEY=VALUE, name=NAME, network=NETWORK, ancestor=IMAGE), as docker ps --filter takes them");
             }
             values.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(value);
         }

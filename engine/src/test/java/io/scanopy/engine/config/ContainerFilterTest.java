@@ -24,6 +24,7 @@ class ContainerFilterTest {
             "name=web|name=db|name=web;     {\"name\":[\"web\",\"db\"]}",
             "network=backend| name=^/api$ ; {\"name\":[\"^/api$\"],\"network\":[\"backend\"]}",
             "label=a|label=b;               {\"label\":[\"a\",\"b\"]}",
+            "ancestor=nginx:1.25|label=a;   {\"ancestor\":[\"nginx:1.25\"],\"label\":[\"a\"]}",
     })
     void valuesBecomeDockersFiltersParameter(String given, String json) throws ConfigurationException {
         ContainerFilter filter = ContainerFilter.parse(Arrays.asList(given.split("\\|")));
@@ -44,10 +45,11 @@ class ContainerFilterTest {
     }
 
     @ParameterizedTest(name = "[{0}]")
-    @ValueSource(strings = {"foo", "label", "label=", "label==b", "name=", "=web", "id=abc", "status=running", "ancestor=nginx", "Label=a", " "})
+    @ValueSource(strings = {"foo", "label", "label=", "label==b", "name=", "=web", "id=abc", "status=running", "ancestor=", "Label=a", " "})
     void aBadValueGetsOneLineNamingItAndTheSyntax(String given) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> ContainerFilter.parse(List.of("label=ok", given)));
-        assertEquals("--filter " + given + ": use KEY=VALUE with KEY one of label, name, network (label=KEY or label=KEY=VALUE, name=NAME, network=NETWORK),"
+        assertEquals("--filter " + given + ": use KEY=VALUE with KEY one of label, name, network, ancestor"
+                + " (label=KEY or label=KEY=VALUE, name=NAME, network=NETWORK, ancestor=IMAGE),"
                 + " as docker ps --filter takes them", e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
