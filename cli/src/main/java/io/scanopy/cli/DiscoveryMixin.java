@@ -1,6 +1,7 @@
 package io.scanopy.cli;
 
 import io.scanopy.engine.config.ConfigurationException;
+import io.scanopy.engine.config.ContainerFilter;
 import io.scanopy.engine.detection.Catalogue;
 import io.scanopy.engine.detection.CatalogueException;
 import io.scanopy.engine.detection.DetectionOptions;
@@ -13,6 +14,11 @@ import picocli.CommandLine.Option;
 final class DiscoveryMixin {
     @Option(names = "--all", description = "Include stopped containers.")
     boolean all;
+
+    @Option(names = "--filter", paramLabel = "KEY=VALUE", description = "Discover and probe only the containers that match, as docker ps --filter takes it:"
+            + " label=KEY, label=KEY=VALUE, name=NAME (a regular expression), network=NETWORK (name or id), ancestor=IMAGE. Repeatable:"
+            + " every label must match, and one of several values of another key.")
+    java.util.List<String> filters = new java.util.ArrayList<>();
 
     @Option(names = "--no-exec", description = "Detect services without exec (image, label and port rules only), even where exec is allowed.")
     boolean noExec;
@@ -83,6 +89,6 @@ final class DiscoveryMixin {
      * @throws ConfigurationException when a value is out of range
      */
     DiscoveryOptions options() throws ConfigurationException {
-        return DiscoveryOptions.defaults().withIncludeStopped(all).withDetection(detection());
+        return DiscoveryOptions.defaults().withIncludeStopped(all).withDetection(detection()).withFilter(ContainerFilter.parse(filters));
     }
 }

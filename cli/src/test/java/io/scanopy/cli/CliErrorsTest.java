@@ -103,6 +103,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void aFilterThatIsNotKeyEqualsValueIsOneLineForDiscoverAndTheDaemon() {
+        String line = "--filter foo: use KEY=VALUE with KEY one of label, name, network, ancestor"
+                + " (label=KEY or label=KEY=VALUE, name=NAME, network=NETWORK, ancestor=IMAGE),"
+                + " as docker ps --filter takes them";
+        assertOneLine(run(Map.of(), "discover", "--filter", "label=a", "--filter", "foo"), ScanopyDaemon.EXIT_USAGE, line);
+        assertOneLine(run(Map.of(), "run", "--filter", "foo"), ScanopyDaemon.EXIT_USAGE, line);
+    }
+
+    @Test
     void debugAddsTheStackTrace(@TempDir Path dir) {
         Run run = run(Map.of("DOCKER_HOST", "unix://" + dir.resolve("none.sock")), "discover", "--debug");
         assertEquals(ScanopyDaemon.EXIT_FAILED, run.code());

@@ -1,5 +1,6 @@
 package io.scanopy.engine.discovery;
 
+import io.scanopy.engine.config.ContainerFilter;
 import io.scanopy.engine.detection.DetectionOptions;
 import io.scanopy.engine.docker.DockerConnection;
 import java.time.Duration;
@@ -12,8 +13,9 @@ import java.time.Duration;
  * @param detection how to detect services, or null for no service detection
  * @param targetTimeout the time reaching one target and reading its inventory may take in all (connect, negotiation, list,
  *     inspections, networks; service detection has its own deadline), and the time any one request may take
+ * @param filter which containers to discover and probe ({@code --filter}); the engine applies it to its list
  */
-public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, DetectionOptions detection, Duration targetTimeout) {
+public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, DetectionOptions detection, Duration targetTimeout, ContainerFilter filter) {
     /** Inspections in flight per target by default: enough to hide latency, gentle on the engine. */
     public static final int DEFAULT_INSPECT_CONCURRENCY = 8;
     /** The target timeout by default: a healthy engine answers a discovery in well under a second. */
@@ -27,6 +29,7 @@ public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, D
         if (targetTimeout == null || targetTimeout.isZero() || targetTimeout.isNegative()) {
             throw new IllegalArgumentException("targetTimeout must be positive");
         }
+        filter = filter == null ? ContainerFilter.none() : filter;
     }
 
     /**
@@ -35,7 +38,7 @@ public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, D
      * @param detection how to detect services, or null
      */
     public DiscoveryOptions(boolean includeStopped, int inspectConcurrency, DetectionOptions detection) {
-        this(includeStopped, inspectConcurrency, detection, DEFAULT_TARGET_TIMEOUT);
+        this(includeStopped, inspectConcurrency, detection, DEFAULT_TARGET_TIMEOUT, ContainerFilter.none());
     }
 
     /**
@@ -50,7 +53,7 @@ public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, D
      * @return a copy with that setting
      */
     public DiscoveryOptions withTargetTimeout(Duration timeout) {
-        return new DiscoveryOptions(includeStopped, inspectConcurrency, detection, timeout);
+        return new DiscoveryOptions(includeStopped, inspectConcurrency, detection, timeout, filter);
     }
 
     /**
@@ -58,7 +61,7 @@ public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, D
      * @return a copy with that setting
      */
     public DiscoveryOptions withIncludeStopped(boolean all) {
-        return new DiscoveryOptions(all, inspectConcurrency, detection, targetTimeout);
+        return new DiscoveryOptions(all, inspectConcurrency, detection, targetTimeout, filter);
     }
 
     /**
@@ -66,7 +69,15 @@ public record DiscoveryOptions(boolean includeStopped, int inspectConcurrency, D
      * @return a copy with that setting
      */
     public DiscoveryOptions withDetection(DetectionOptions options) {
-        return new DiscoveryOptions(includeStopped, inspectConcurrency, options, targetTimeout);
+        return new DiscoveryOptions(includeStopped, inspectConcurrency, options, targetTimeout, filter);
+    }
+
+    /**
+     * @param containers which containers to discover and probe
+     * @return a copy with that setting
+     */
+    public DiscoveryOptions withFilter(ContainerFilter containers) {
+        return new DiscoveryOptions(includeStopped, inspectConcurrency, detection, targetTimeout, containers);
     }
 
     /**

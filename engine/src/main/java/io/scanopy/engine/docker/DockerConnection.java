@@ -15,6 +15,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.core.SSLConfig;
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.scanopy.engine.config.ContainerFilter;
 import io.scanopy.engine.docker.ApiVersions.ApiVersion;
 import io.scanopy.engine.docker.DockerAccessException.Kind;
 import io.scanopy.spi.DockerEndpoint;
@@ -194,20 +195,40 @@ public final class DockerConnection implements AutoCloseable {
      * @throws DockerAccessException when the request fails
      */
     public List<Container> listContainers(boolean all) throws DockerAccessException {
-        String path = path(DockerEndpoint.LIST_CONTAINERS, null) + (all ? "?all=true" : "");
-        return read(path, MAX_LIST_ANSWER, CONTAINER_LIST).stream().map(DockerMapping::fromList).toList();
+        return listContainers(all, ContainerFilter.none());
     }
 
     /**
-     * Lists only the containers with the given ids (one request, filtered by Docker): how the
-     * daemon refreshes what events name when inspect is denied.
+     * Lists the containers a filter matches: Docker applies it ({@code filters}), so a match is what the engine says.
      *
-     * @param ids the container ids
-     * @return those of them that exist, as the list shows them
+     * @param all include stopped containers
+     * @param filter which containers ({@link ContainerFilter#none()} for all)
+     * @return the containers as the list shows them ({@link Container.Detail#LIST_ONLY})
      * @throws DockerAccessException when the request fails
      */
-    public List<Container> listContainers(java.util.Collection<String> ids) throws DockerAccessException {
-        String path = path(DockerEndpoint.LIST_CONTAINERS, null) + "?all=true&filters=" + idFilter(ids);
+    public List<Container> listContainers(boolean all, ContainerFilter filter) throws DockerAccessException {
+        StringBuilder path = new StringBuilder(path(DockerEndpoint.LIST_CONTAINERS, null));
+        if (all) {
+            path.append("?all=true");
+        }
+        if (!filter.isEmpty()) {
+            path.append(all ? '&' : '?').append("filters=").append(URLEncoder.encode(filter.toJson(List.of()), StandardCharsets.UTF_8));
+        }
+        return read(path.toString(), MAX_LIST_ANSWER, CONTAINER_LIST).stream().map(DockerMapping::fromList).toList();
+    }
+
+    /**
+     * Lists those of the given containers a filter matches (one request, filtered by Docker):
+     * how the daemon refreshes what events name when inspect is denied, and learns whether a
+     * container an event named is one to follow.
+     *
+     * @param ids the container ids, at least one
+     * @param filter which containers ({@link ContainerFilter#none()} for all)
+     * @return those of them that exist and match, stopped or not, as the list shows them
+     * @throws DockerAccessException when the request fails
+     */
+    public List<Container> listContainers(java.util.Collection<String> ids, ContainerFilter filter) throws DockerAccessException {
+        String path = path(DockerEndpoint.LIST_CONTAINERS, null) + "?all=true&filters=" + URLEncoder.encode(filter.toJson(ids), StandardCharsets.UTF_8);
         return read(path, MAX_LIST_ANSWER, CONTAINER_LIST).stream().map(DockerMapping::fromList).toList();
     }
 

@@ -1,6 +1,7 @@
 package io.scanopy.engine.live;
 
 import io.scanopy.engine.capability.CapabilityNegotiator.Negotiated;
+import io.scanopy.engine.config.ContainerFilter;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.detection.ServiceMatcher;
 import io.scanopy.engine.discovery.NetworkMapper;
@@ -280,7 +281,7 @@ final class TargetWatcher implements Runnable {
         }
     }
 
-    /** Plugin, engine (product and version), API version, address, containers and what is degraded: the one line an operator needs per target. */
+    /** Plugin, engine (product and version), API version, address, containers (and the filter they match) and what is degraded: the one line an operator needs per target. */
     private String readyLine(CapabilityReport report) {
         io.scanopy.spi.inventory.DockerEngine engine = session.describeEngine(List.of(), List.of(), List.of());
         List<String> degraded = new ArrayList<>();
@@ -293,7 +294,8 @@ final class TargetWatcher implements Runnable {
                 + (engine.productLabel() == null ? "" : " (" + engine.productLabel() + ")")
                 + ", API " + (engine.apiVersion() == null ? "unversioned" : "v" + engine.apiVersion())
                 + ", address " + session.docker().transport().describe()
-                + ", " + inventory.containerIds(label).size() + " containers, "
+                + ", " + inventory.containerIds(label).size() + " containers"
+                + (options.discovery().filter().isEmpty() ? "" : " matching --filter " + options.discovery().filter()) + ", "
                 + (degraded.isEmpty() ? "nothing degraded" : "degraded: " + String.join("; ", degraded));
     }
 
@@ -594,26 +596,51 @@ final class TargetWatcher implements Runnable {
 
     /**
      * The containers an event named, as they are now: each inspected (all at once) where
-     * inspect is allowed, else one list filtered to them. Empty: gone. Null: this one could not
-     * be read (a proxy refused it, say) — its record stays as it was, and the next resync tries
-     * again; only a lost connection ends the stream.
+     * inspect is allowed, else one list filtered to them. Empty: gone, or outside
+     * {@code --filter} (the engine says which match, with one list beside the inspections, as
+     * its events cannot: they know no name or network filter for containers). Null: this one
+     * could not be read (a proxy refused it, say) — its record stays as it was, and the next
+     * resync tries again; only a lost connection ends the stream.
      */
     private Map<String, Optional<Container>> refresh(Set<String> ids, CapabilityReport report) throws DockerAccessException {
         Map<String, Optional<Container>> result = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return result;
         }
+        ContainerFilter filter = options.discovery().filter();
         if (!report.allows(DockerEndpoint.INSPECT_CONTAINER)) {
             Map<String, Container> listed = new HashMap<>();
-            session.docker().listContainers(ids).forEach(c -> listed.put(c.id(), c));
+            session.docker().listContainers(ids, filter).forEach(c -> listed.put(c.id(), c));
             ids.forEach(id -> result.put(id, Optional.ofNullable(listed.get(id))));
             return result;
         }
+        Future<List<Container>> matching = filter.isEmpty() ? null : session.submit(() -> session.docker().listContainers(ids, filter));
         Map<String, Future<Optional<Container>>> inspections = new LinkedHashMap<>();
         for (String id : ids) {
             inspections.put(id, session.submit(() -> session.docker().inspectContainer(id)));
         }
+        Set<String> matched = null;
+        if (matching != null) {
+            try {
+                matched = new java.util.HashSet<>();
+                for (Container c : session.await(matching)) {
+                    matched.add(c.id());
+                }
+            } catch (DockerAccessException e) {
+                if (connectionLost(e)) {
+                    throw e;
+                }
+                log.warn("{}: listing containers {} through --filter failed ({}); their records stay as they were until the next resync", label, ids, e.getMessage());
+                ids.forEach(id -> result.put(id, null));
+                return result;
+            }
+        }
         for (Map.Entry<String, Future<Optional<Container>>> entry : inspections.entrySet()) {
+            if (matched != null && !matched.contains(entry.getKey())) {
+                entry.getValue().cancel(true);
+                result.put(entry.getKey(), Optional.empty());
+                continue;
+            }
             try {
                 result.put(entry.getKey(), session.await(entry.getValue()));
             } catch (DockerAccessException e) {
@@ -686,7 +713,7 @@ final class TargetWatcher implements Runnable {
 
     private void sync(Resync kind, CapabilityReport report) throws DockerAccessException {
         List<Note> notes = new ArrayList<>(TargetSession.degradations(report));
-        List<Container> listed = session.docker().listContainers(options.discovery().includeStopped());
+        List<Container> listed = session.docker().listContainers(options.discovery().includeStopped(), options.discovery().filter());
         Map<String, Container> known = new HashMap<>();
         inventory.containers(label).forEach(c -> known.put(c.id(), c));
         Map<String, Future<Optional<Container>>> inspections = new LinkedHashMap<>();

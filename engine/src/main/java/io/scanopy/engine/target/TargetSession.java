@@ -238,7 +238,7 @@ public final class TargetSession implements AutoCloseable {
         // The list is needed whatever else is allowed: ask for it while the other endpoints are checked.
         AtomicReference<Future<List<Container>>> listing = new AtomicReference<>();
         Negotiated result = negotiate(options.wantExec(),
-                () -> listing.set(executor.submit(() -> docker.listContainers(options.includeStopped()))));
+                () -> listing.set(executor.submit(() -> docker.listContainers(options.includeStopped(), options.filter()))));
         CapabilityReport report = result.report();
         try {
             requireList(report);
