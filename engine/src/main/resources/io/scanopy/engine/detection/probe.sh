@@ -115,10 +115,12 @@ greeting() {
 }
 # What a port says first, or answers to its greeting, within about a second: the input stays
 # open that long (a server may read end-of-input as goodbye before it speaks), then closes.
+# busybox nc then shuts its side and the server closes; OpenBSD nc keeps it open, and its -w
+# ends it after a second idle; timeout(1), where present, bounds either.
 # shellcheck disable=SC2016 # the single-quoted programs expand their own arguments
 banner() {
   case "$raw" in
-    nc) { greeting "$2"; sleep 1; } | $T nc -w 2 127.0.0.1 "$1" 2>/dev/null ;;
+    nc) { greeting "$2"; sleep 1; } | $T nc -w 1 127.0.0.1 "$1" 2>/dev/null ;;
     python3) greeting "$2" | python3 -c 'import sys,socket,time
 s=socket.create_connection(("127.0.0.1",int(sys.argv[1])),2)
 s.sendall(sys.stdin.buffer.read())
