@@ -77,7 +77,7 @@ public final class DebianImages {
                     throw new IllegalStateException(binary + " needs a library neither the packages nor this machine have: " + out);
                 }
             }
-            image.withFileFromString("rootfs/etc/passwd", "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
+            image.withFileFromString("rootfs/etc/passwd", "root:x:0:0:root:/:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/sh\n");
             image.withFileFromString("rootfs/etc/group", "root:x:0:\nnogroup:x:65534:\n");
             image.withFileFromString("Dockerfile", "FROM scratch\nCOPY rootfs/ /\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n");
             return image.get();

@@ -15,6 +15,7 @@ import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DetectedService;
 import io.scanopy.spi.inventory.DockerEngine;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Banners on real servers from Debian packages (redis-server, memcached), each in a container of
+ * Banners on real servers from Debian packages (redis-server, memcached, OpenSSH's sshd), each in a container of
  * an image that names nothing, on its default port, unpublished: only the exec probe's greeting
- * can tell what they are, in the one exec the probe takes.
+ * can tell what they are (a greeting's answer, or what sshd announces), in the one exec the probe takes.
  */
 @RequiresDocker
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,23 +36,29 @@ class BannerDetectionTest {
     private PluginRegistry registry;
     private TestContainer redis;
     private TestContainer memcached;
+    private TestContainer ssh;
 
     @BeforeAll
     void start() throws Exception {
         registry = PluginFixtures.fromArchives(PluginFixtures.builtFolder("scanopy.test.pluginArchives"), Files.createTempDirectory("scanopy-banner-plugins"));
-        String image = DebianImages.build("scanopy-testkit/debian-kv:1", List.of("redis-tools", "liblzf1", "libjemalloc2", "memcached"),
-                List.of("/usr/bin/redis-check-rdb", "/usr/bin/memcached"));
+        String image = DebianImages.build("scanopy-testkit/debian-banners:1",
+                List.of("redis-tools", "liblzf1", "libjemalloc2", "memcached", "openssh-server", "openssh-client", "libwrap0"),
+                List.of("/usr/bin/redis-check-rdb", "/usr/bin/memcached", "/usr/sbin/sshd", "/usr/bin/ssh-keygen"));
         // redis-server is redis-check-rdb under another name (Debian's link): it picks its role by argv[0].
         redis = new TestContainer(image).withCommand("sh", "-c", "ln -sf /usr/bin/redis-check-rdb /usr/bin/redis-server && exec /usr/bin/redis-server --save '' --appendonly no");
         memcached = new TestContainer(image).withCommand("/usr/bin/memcached", "-u", "nobody");
+        // OpenSSH's built-in defaults (an empty config: port 22), host keys made at start.
+        ssh = new TestContainer(image).withCommand("sh", "-c", "mkdir -p /run/sshd /etc/ssh && ssh-keygen -A"
+                + " && exec /usr/sbin/sshd -D -e -f /dev/null");
         redis.start();
         memcached.start();
+        ssh.start();
         Thread.sleep(500);
     }
 
     @AfterAll
     void stop() {
-        for (TestContainer c : new TestContainer[] {redis, memcached}) {
+        for (TestContainer c : new TestContainer[] {redis, memcached, ssh}) {
             if (c != null) {
                 c.stop();
             }
@@ -63,7 +70,13 @@ class BannerDetectionTest {
 
     @Test
     void greetingsNameRealServersInOneExecEachAndTheEvidenceQuotesTheirAnswer() throws Exception {
-        DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC());
+        // The built-in catalogue plus one banner-only definition for SSH (the built-in one has none yet).
+        Path file = Files.createTempFile("catalogue", ".json");
+        Files.writeString(file, """
+                {"services": [{"id": "test-openssh", "name": "OpenSSH (test)", "category": "remote-access", "rules": [
+                  {"id": "test-openssh-banner", "banner": {"pattern": "^SSH-2\\\\.0-OpenSSH_"}, "confidence": 0.9}]}]}
+                """);
+        DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.withUserFile(file)), Clock.systemUTC());
         EngineEventLog log = new EngineEventLog();
         DetectionOptions options = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(8), Duration.ofSeconds(60));
         DiscoveryResult result = engine.discover(List.of(TargetSpec.local(System.getenv())), DiscoveryOptions.defaults().withDetection(options));
@@ -78,6 +91,11 @@ class BannerDetectionTest {
         assertEquals(11211, m.port());
         assertTrue(m.detail().matches("port 11211 answered memcached-version with \"VERSION 1\\.6\\.[0-9]+\""), m.detail());
 
+        // SSH speaks first: no greeting, its banner itself (named through the test catalogue's rule).
+        DetectedService.Evidence s = banner(found, ssh, "test-openssh", "test-openssh-banner");
+        assertEquals(22, s.port());
+        assertTrue(s.detail().matches("port 22 announced \"SSH-2\\.0-OpenSSH_9\\.2p1 Debian-[^\"]+\""), s.detail());
+        assertEquals(1, execs.getOrDefault(ssh.getContainerId(), 0), execs.toString());
         assertEquals(1, execs.getOrDefault(redis.getContainerId(), 0), execs.toString());
         assertEquals(1, execs.getOrDefault(memcached.getContainerId(), 0), execs.toString());
     }
