@@ -36,12 +36,20 @@ import java.util.regex.PatternSyntaxException;
 public final class Catalogue {
     /** HTTP paths go into the probe command as arguments: only these characters are accepted. */
     public static final Pattern SAFE_PATH = Pattern.compile("^/[A-Za-z0-9._~/-]{0,200}$");
-    /** A probe specification passed to the exec probe: a port or {@code *}, a colon, a safe path. */
-    public static final Pattern PROBE_SPEC = Pattern.compile("^(\\*|[0-9]{1,5}):/[A-Za-z0-9._~/-]{0,200}$");
+    /**
+     * The greetings the exec probe knows how to send (its script holds their bytes): each is
+     * read-only and needs no login.
+     */
+    public static final Set<String> GREETINGS = Set.of("redis-ping", "memcached-version", "postgresql-sslrequest");
+    /**
+     * A probe specification passed to the exec probe: a port or {@code *}, a colon, a safe path;
+     * or a port, {@code =} and a greeting's name.
+     */
+    public static final Pattern PROBE_SPEC = Pattern.compile("^((\\*|[0-9]{1,5}):/[A-Za-z0-9._~/-]{0,200}|[0-9]{1,5}=(redis-ping|memcached-version|postgresql-sslrequest))$");
     private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9.-]*$");
     private static final Set<String> TOP_KEYS = Set.of("$schema", "version", "services");
     private static final Set<String> SERVICE_KEYS = Set.of("id", "name", "category", "rules");
-    private static final Set<String> RULE_KEYS = Set.of("id", "confidence", "image", "port", "name", "label", "http");
+    private static final Set<String> RULE_KEYS = Set.of("id", "confidence", "image", "port", "name", "label", "http", "banner");
     private static final Set<String> HTTP_KEYS = Set.of("path", "status", "title", "body", "header");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -114,7 +122,8 @@ public final class Catalogue {
     /**
      * What the exec probe asks for: {@code *:/} first (every listening port, which also tells
      * whether the port speaks HTTP), then {@code PORT:PATH} for a rule that names its port and
-     * {@code *:PATH} for one that does not. Inside a container a service listens on its own
+     * {@code *:PATH} for one that does not, and {@code PORT=GREETING} for a banner rule that
+     * sends one (the probe sends a port the first it is given). Inside a container a service listens on its own
      * port (publishing remaps only outside), so most paths are asked of one port, not all.
      *
      * @return the probe specifications, each matching {@link #PROBE_SPEC}
@@ -126,6 +135,9 @@ public final class Catalogue {
             for (ServiceDefinition.Rule r : d.rules()) {
                 if (r.http() != null) {
                     specs.add((r.port() == null ? "*" : r.port().toString()) + ":" + r.http().path());
+                }
+                if (r.banner() != null && r.banner().send() != null) {
+                    specs.add(r.port() + "=" + r.banner().send());
                 }
             }
         }
@@ -246,10 +258,30 @@ public final class Catalogue {
             labelValue = regex(label, "value", source, at, where);
         }
         ServiceDefinition.Http http = node.has("http") ? http(node.get("http"), source, at, where) : null;
-        if (image == null && name == null && port == null && labelKey == null && http == null) {
-            throw fault(source, at, where + "gives no condition (image, port, name, label or http)");
+        ServiceDefinition.Banner banner = node.has("banner") ? banner(node.get("banner"), source, at, where) : null;
+        if (http != null && banner != null) {
+            throw fault(source, at, where + "gives both http and banner: a port answers one or the other (make two rules)");
         }
-        return new ServiceDefinition.Rule(id, confidence.asDouble(), image, port, name, labelKey, labelValue, http);
+        if (banner != null && banner.send() != null && port == null) {
+            throw fault(source, at, where + "banner.send needs the rule's port: a greeting is sent only to the port a rule names");
+        }
+        if (image == null && name == null && port == null && labelKey == null && http == null && banner == null) {
+            throw fault(source, at, where + "gives no condition (image, port, name, label, http or banner)");
+        }
+        return new ServiceDefinition.Rule(id, confidence.asDouble(), image, port, name, labelKey, labelValue, http, banner);
+    }
+
+    private static ServiceDefinition.Banner banner(JsonNode node, String source, JsonLocation at, String where) throws CatalogueException {
+        keys(node, Set.of("pattern", "send"), source, at, where + "banner");
+        Pattern pattern = regex(node, "pattern", source, at, where + "banner.");
+        if (pattern == null) {
+            throw fault(source, at, where + "banner needs a \"pattern\"");
+        }
+        String send = text(node, "send", source, at, false);
+        if (send != null && !GREETINGS.contains(send)) {
+            throw fault(source, at, where + "banner.send '" + send + "' is not a greeting the probe knows (known: " + String.join(", ", GREETINGS.stream().sorted().toList()) + ")");
+        }
+        return new ServiceDefinition.Banner(pattern, send);
     }
 
     private static ServiceDefinition.Http http(JsonNode node, String source, JsonLocation at, String where) throws CatalogueException {

@@ -204,6 +204,7 @@ public final class ExecProbe {
         Set<Integer> ports = null;
         String client = null;
         List<HttpAnswer> answers = new ArrayList<>();
+        List<BannerAnswer> banners = new ArrayList<>();
         boolean unbounded = false;
         for (String line : text.split("\n")) {
             if (!line.startsWith(marker + " ")) {
@@ -221,6 +222,13 @@ public final class ExecProbe {
                 }
                 case "CLIENT" -> client = f.length > 1 ? f[1] : null;
                 case "UNBOUNDED" -> unbounded = true;
+                case "BANNER" -> {
+                    // PORT GREETING HEX: the greeting is one this probe knows, or "-" for none.
+                    if (f.length == 4 && f[1].matches("[0-9]{1,5}") && (f[2].equals("-") || Catalogue.GREETINGS.contains(f[2]))
+                            && HEX.matcher(f[3]).matches() && f[3].length() % 2 == 0 && !f[3].isEmpty()) {
+                        banners.add(new BannerAnswer(Integer.parseInt(f[1]), f[2].equals("-") ? null : f[2], BannerAnswer.render(HexFormat.of().parseHex(f[3]))));
+                    }
+                }
                 case "HTTP" -> {
                     if (f.length == 4 && f[1].matches("[0-9]{1,5}") && HEX.matcher(f[3]).matches() && f[3].length() % 2 == 0) {
                         String raw = new String(HexFormat.of().parseHex(f[3]), StandardCharsets.UTF_8);
@@ -237,7 +245,7 @@ public final class ExecProbe {
         } else if (unbounded && limitation == null) {
             limitation = "no sleep in the container, so the probe could not bound its own run time: it asked nothing over HTTP (listening ports only)";
         }
-        return new ProbeResult(execs, ports, answers, client, limitation);
+        return new ProbeResult(execs, ports, answers, banners, client, limitation, false, null, false, null);
     }
 
     private static byte[] randomBytes() {

@@ -29,8 +29,18 @@ public record ServiceDefinition(String id, String name, String category, List<Ru
      * @param labelKey a label that must be present, or null
      * @param labelValue regex its value must match, or null for any value
      * @param http an HTTP answer to look for, or null
+     * @param banner what a port that does not speak HTTP must announce, or null
      */
-    public record Rule(String id, double confidence, Pattern image, Integer port, Pattern name, String labelKey, Pattern labelValue, Http http) {
+    public record Rule(String id, double confidence, Pattern image, Integer port, Pattern name, String labelKey, Pattern labelValue, Http http, Banner banner) {
+    }
+
+    /**
+     * What a port that does not speak HTTP must say, read by the exec probe.
+     *
+     * @param pattern regex searched in the banner (rendered as {@link BannerAnswer#render} does)
+     * @param send a greeting to send first ({@link Catalogue#GREETINGS}; the rule then names its port), or null to only listen
+     */
+    public record Banner(Pattern pattern, String send) {
     }
 
     /**

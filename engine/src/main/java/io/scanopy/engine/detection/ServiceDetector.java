@@ -256,7 +256,7 @@ public final class ServiceDetector implements AutoCloseable {
                         unsettledIds.add(c.id());
                         unprobed.add(c.displayName());
                     }
-                    found = matcher.match(c, result.listeningPorts(), result.answers(), "exec");
+                    found = matcher.match(c, result.listeningPorts(), result.answers(), result.banners(), "exec");
                     if (result.userFallback() != null) {
                         found = withUserFallback(found, result.userFallback());
                         notes.add(new Note(Note.Level.INFO, "probe-user-fallback", c.id(), c.displayName() + ": probed as the container's own user: "

@@ -111,6 +111,20 @@ public final class ServiceMatcher {
      * @return detected services, strongest first (see {@link #rank})
      */
     public List<DetectedService> match(Container container, Set<Integer> listeningPorts, List<HttpAnswer> answers, String httpRoute) {
+        return match(container, listeningPorts, answers, List.of(), httpRoute);
+    }
+
+    /**
+     * Matches one container, with the banners the exec probe read too.
+     *
+     * @param container the container
+     * @param listeningPorts ports seen listening inside it, or null when unknown
+     * @param answers HTTP answers seen (by exec or on published ports)
+     * @param banners what ports that do not speak HTTP said (by exec)
+     * @param httpRoute the route the HTTP answers came by: {@code exec} or {@code published-port}
+     * @return detected services, strongest first (see {@link #rank})
+     */
+    public List<DetectedService> match(Container container, Set<Integer> listeningPorts, List<HttpAnswer> answers, List<BannerAnswer> banners, String httpRoute) {
         Set<Integer> listening = listeningPorts == null ? Set.of() : listeningPorts;
         Set<Integer> ports = new HashSet<>(listening);
         container.ports().stream().filter(p -> p.protocol().equals("tcp")).forEach(p -> ports.add(p.privatePort()));
@@ -121,15 +135,20 @@ public final class ServiceMatcher {
         for (HttpAnswer a : answers) {
             answered.merge(containerPort(container, a, httpRoute), a, (first, later) -> later.path().equals("/") ? later : first);
         }
+        Set<Integer> bannered = new HashSet<>();
+        banners.forEach(b -> bannered.add(b.port()));
         Set<Integer> recognised = new HashSet<>();
         for (ServiceDefinition definition : catalogue.definitions()) {
             List<Hit> hits = new ArrayList<>();
             for (ServiceDefinition.Rule rule : definition.rules()) {
-                Hit hit = evaluate(rule, container, image, ports, listening, answers, httpRoute);
+                Hit hit = evaluate(rule, container, image, ports, listening, answers, banners, httpRoute);
                 if (hit != null) {
                     hits.add(hit);
                     if (hit.answer() != null) {
                         recognised.add(containerPort(container, hit.answer(), httpRoute));
+                    }
+                    if (hit.banner() != null) {
+                        recognised.add(hit.banner().port());
                     }
                 }
             }
@@ -137,9 +156,10 @@ public final class ServiceMatcher {
         }
         List<Found> found = new ArrayList<>();
         for (int i = 0; i < hitsByDefinition.size(); i++) {
-            // A port guess is dropped where the probe read that port's HTTP answer and no rule recognised it.
+            // A port guess is dropped where the probe read that port's HTTP answer or banner and no rule recognised it.
             List<Hit> kept = hitsByDefinition.get(i).stream()
-                    .filter(h -> h.kind() != Kind.PORT || !answered.containsKey(h.rule().port()) || recognised.contains(h.rule().port()))
+                    .filter(h -> h.kind() != Kind.PORT || !answered.containsKey(h.rule().port()) && !bannered.contains(h.rule().port())
+                            || recognised.contains(h.rule().port()))
                     .toList();
             if (!kept.isEmpty()) {
                 found.add(Found.of(catalogue.definitions().get(i), kept));
@@ -163,6 +183,8 @@ public final class ServiceMatcher {
     private enum Kind {
         /** An HTTP answer read by the probe or on a published port matched. */
         HTTP,
+        /** A banner the probe read matched: as strong a kind as HTTP, and independent of it. */
+        BANNER,
         IMAGE,
         LABEL,
         NAME,
@@ -170,8 +192,8 @@ public final class ServiceMatcher {
         PORT
     }
 
-    /** One rule that matched: its kind of evidence, its confidence, the answer it read (for HTTP). */
-    private record Hit(ServiceDefinition.Rule rule, Kind kind, double confidence, HttpAnswer answer, Evidence evidence) {
+    /** One rule that matched: its kind of evidence, its confidence, the answer or banner it read. */
+    private record Hit(ServiceDefinition.Rule rule, Kind kind, double confidence, HttpAnswer answer, BannerAnswer banner, Evidence evidence) {
     }
 
     /**
@@ -194,7 +216,7 @@ public final class ServiceMatcher {
 
     /**
      * Confidence combines independent kinds of evidence: the strongest rule of each kind (http,
-     * image, label, name, port) counts once, and {@code 1 - (1 - c1)(1 - c2)...} over the kinds,
+     * banner, image, label, name, port) counts once, and {@code 1 - (1 - c1)(1 - c2)...} over the kinds,
      * so kinds that agree rank above any one of them alone, and two rules of one kind add nothing.
      */
     private static double combined(List<Hit> hits) {
@@ -226,7 +248,7 @@ public final class ServiceMatcher {
     }
 
     private static Hit evaluate(ServiceDefinition.Rule rule, Container container, Optional<ImageReference> image, Set<Integer> ports, Set<Integer> listening,
-            List<HttpAnswer> answers, String httpRoute) {
+            List<HttpAnswer> answers, List<BannerAnswer> banners, String httpRoute) {
         // Image rules look at the repository path only: a registry host names no software.
         if (rule.image() != null && image.map(i -> !rule.image().matcher(i.path()).find()).orElse(true)) {
             return null;
@@ -240,8 +262,20 @@ public final class ServiceMatcher {
                 return null;
             }
         }
-        if (rule.port() != null && !ports.contains(rule.port()) && rule.http() == null) {
+        if (rule.port() != null && !ports.contains(rule.port()) && rule.http() == null && rule.banner() == null) {
             return null;
+        }
+        if (rule.banner() != null) {
+            ServiceDefinition.Banner wanted = rule.banner();
+            BannerAnswer banner = banners.stream().filter(b -> rule.port() == null || b.port() == rule.port())
+                    .filter(b -> wanted.send() == null || wanted.send().equals(b.greeting()))
+                    .filter(b -> wanted.pattern().matcher(b.text()).find()).findFirst().orElse(null);
+            if (banner == null) {
+                return null;
+            }
+            String said = (banner.greeting() == null ? "port " + banner.port() + " announced" : "port " + banner.port() + " answered " + banner.greeting() + " with")
+                    + " \"" + quote(banner.firstLine()) + "\"";
+            return new Hit(rule, Kind.BANNER, rule.confidence(), null, banner, new Evidence("exec", rule.id(), banner.port(), null, null, said));
         }
         HttpAnswer answer = null;
         if (rule.http() != null) {
@@ -260,6 +294,7 @@ public final class ServiceMatcher {
         String route = answer != null ? httpRoute : seenListening ? "exec" : kind.name().toLowerCase(java.util.Locale.ROOT);
         String detail = switch (kind) {
             case HTTP -> answerDetail(answer, rule.http().headerName());
+            case BANNER -> throw new IllegalStateException("banner rules return above");
             case IMAGE -> "image " + container.image();
             case LABEL -> "label " + rule.labelKey() + "=" + container.labels().get(rule.labelKey());
             case NAME -> "container name " + container.names();
@@ -267,7 +302,7 @@ public final class ServiceMatcher {
         };
         Evidence evidence = new Evidence(route, rule.id(), answer != null ? Integer.valueOf(answer.port()) : rule.port(), answer != null ? answer.path() : null,
                 answer != null ? answer.status() : null, detail);
-        return new Hit(rule, kind, rule.confidence(), answer, evidence);
+        return new Hit(rule, kind, rule.confidence(), answer, null, evidence);
     }
 
     /** What was seen: the request, its status, the page title and the header that mattered (when the answer has them). */
