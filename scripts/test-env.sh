@@ -45,6 +45,11 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${need_packages[@]}" >/dev/null
 fi
+# The test kit's DebianImages fetches real software with apt-get download: it needs package lists.
+if [ "$(id -u)" -eq 0 ] && ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+  log "no apt package lists: apt-get update"
+  apt-get update -qq
+fi
 
 start_engine() {
   if docker info >/dev/null 2>&1; then
