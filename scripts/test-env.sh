@@ -34,6 +34,8 @@ command -v javac >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
 # The daemon image (dist/src/image/build-image.sh): jlink needs the JDK's jmods, and strip.
 [ -d /usr/lib/jvm/java-17-openjdk-amd64/jmods ] || need_packages+=(openjdk-17-jdk-headless)
 command -v strip >/dev/null 2>&1 || need_packages+=(binutils)
+# The benchmark's peak RSS rows (bench/, scripts/bench.sh) read GNU time's %M.
+[ -x /usr/bin/time ] || need_packages+=(time)
 
 if [ ${#need_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
