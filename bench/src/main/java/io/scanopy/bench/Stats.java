@@ -32,6 +32,32 @@ record Stats(List<Double> samples) {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
+    /**
+     * Per-round ratios: each sample of {@code over} divided by the sample of {@code under} taken
+     * in the same round (rounds are interleaved, so both saw the same machine).
+     *
+     * @param over the numerator, one sample per round
+     * @param under the denominator, one sample per round, in the same order
+     * @return the ratios, one per round
+     */
+    static Stats ratios(Stats over, Stats under) {
+        if (over.samples().size() != under.samples().size()) {
+            throw new IllegalArgumentException("ratios need one sample per round on both sides: " + over.samples().size() + " vs " + under.samples().size());
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < over.samples().size(); i++) {
+            ratios.add(over.samples().get(i) / under.samples().get(i));
+        }
+        return new Stats(ratios);
+    }
+
+    /**
+     * @return "1.23x (1.10–1.40)": the median of per-round ratios, with their min–max
+     */
+    String asRatio() {
+        return String.format(java.util.Locale.ROOT, "%.2fx (%.2f–%.2f)", median(), min(), max());
+    }
+
     double min() {
         return samples.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }
