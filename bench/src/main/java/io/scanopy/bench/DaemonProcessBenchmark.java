@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,9 +41,21 @@ final class DaemonProcessBenchmark {
     private final Consumer<Row> rows;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    DaemonProcessBenchmark(DiscoveryBenchmark.Config config, Path home, Consumer<Row> rows) {
+    private final String filter;
+    private final java.util.Collection<String> ownContainers;
+
+    /**
+     * @param config the run
+     * @param home the unpacked distribution
+     * @param filter the daemon's {@code --filter}: the benchmark's own containers, so what it watches stays N on a shared engine
+     * @param ownContainers ids of the benchmark's containers: the execs counted at steady state are those in them
+     * @param rows where the rows go
+     */
+    DaemonProcessBenchmark(DiscoveryBenchmark.Config config, Path home, String filter, java.util.Collection<String> ownContainers, Consumer<Row> rows) {
         this.config = config;
         this.home = home;
+        this.filter = filter;
+        this.ownContainers = ownContainers;
         this.rows = rows;
     }
 
@@ -49,7 +63,7 @@ final class DaemonProcessBenchmark {
         int port = freePort();
         Path log = Files.createTempFile("bench-daemon", ".log");
         long started = System.nanoTime();
-        Process launcher = new ProcessBuilder(home.resolve("bin/scanopy-daemon").toString(), "--daemon-port", String.valueOf(port))
+        Process launcher = new ProcessBuilder(home.resolve("bin/scanopy-daemon").toString(), "--daemon-port", String.valueOf(port), "--filter", filter)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             String base = "http://127.0.0.1:" + port;
@@ -135,7 +149,9 @@ final class DaemonProcessBenchmark {
         double cpuPercent = (cpuAfter - cpuBefore) * 100.0 / CLOCK_TICKS / seconds;
         rows.accept(new Row("daemon process", String.format(Locale.ROOT, "steady state, whole process: CPU over %.0f s, N=%d unchanged (from /proc: user+system)",
                 seconds, config.containers()), new Stats(List.of(cpuPercent)), "% of a core", (cpuAfter - cpuBefore) * 10 + " ms of CPU", "< 1% of a core"));
-        rows.accept(new Row("daemon process", "steady state, whole process: exec_create events on the engine", new Stats(List.of((double) EngineEventLog.execCreates(log.events(until)).values().stream().mapToInt(Integer::intValue).sum())),
+        Set<String> own = Set.copyOf(ownContainers);
+        int execs = EngineEventLog.execCreates(log.events(until)).entrySet().stream().filter(e -> own.contains(e.getKey())).mapToInt(Map.Entry::getValue).sum();
+        rows.accept(new Row("daemon process", "steady state, whole process: exec_create events on the engine, in the benchmark's containers", new Stats(List.of((double) execs)),
                 "execs", "-", "0"));
         rows.accept(new Row("daemon process", "RSS after steady state (VmRSS)", new Stats(List.of(status(pid, "VmRSS") / 1024.0)), "MB", "-",
                 "<= 256 MB at N=500"));
@@ -162,7 +178,7 @@ final class DaemonProcessBenchmark {
     /** Rounds interleaved: daemon, daemon with If-None-Match, floor; each the same 8 × 250 requests. */
     private void httpLoad(String base) throws Exception {
         HttpResponse<String> full = get(base + "/api/inventory", null);
-        String etag = full.headers().firstValue("ETag").orElseThrow();
+        etag.set(full.headers().firstValue("ETag").orElseThrow());
         Path body = Files.createTempFile("bench-inventory", ".json");
         Files.writeString(body, full.body());
         int floorPort = freePort();
@@ -178,16 +194,17 @@ final class DaemonProcessBenchmark {
             List<Load> daemonFull = new ArrayList<>();
             List<Load> daemonCached = new ArrayList<>();
             List<Load> floorFull = new ArrayList<>();
-            load(base + "/api/inventory", null);
-            load(floorUrl, null);
+            load(base + "/api/inventory", false);
+            load(floorUrl, false);
             for (int round = 0; round < config.rounds(); round++) {
-                daemonFull.add(load(base + "/api/inventory", null));
-                daemonCached.add(load(base + "/api/inventory", etag));
-                floorFull.add(load(floorUrl, null));
+                daemonFull.add(load(base + "/api/inventory", false));
+                daemonCached.add(load(base + "/api/inventory", true));
+                floorFull.add(load(floorUrl, false));
             }
             String size = String.format(Locale.ROOT, "%.0f kB", full.body().length() / 1024.0);
             report("GET /api/inventory (" + size + "), " + CLIENTS + " clients", daemonFull, floorFull);
-            report("GET /api/inventory with If-None-Match (304), " + CLIENTS + " clients", daemonCached, floorFull);
+            report("GET /api/inventory with If-None-Match (304), " + CLIENTS + " clients" + (changed.get() == 0 ? ""
+                    : " (" + changed.get() + " answered 200 with a new ETag — the inventory changed — left out)"), daemonCached, floorFull);
             report("floor: the same bytes from the JDK's HTTP server (a process of its own), " + CLIENTS + " clients", floorFull, null);
         } finally {
             floor.destroyForcibly();
@@ -198,7 +215,11 @@ final class DaemonProcessBenchmark {
     private record Load(double p50, double p99, double perSecond) {
     }
 
-    private Load load(String url, String etag) throws Exception {
+    /** The ETag conditional requests send: the inventory's, renewed when it changes (something else on the shared engine changed). */
+    private final java.util.concurrent.atomic.AtomicReference<String> etag = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger changed = new java.util.concurrent.atomic.AtomicInteger();
+
+    private Load load(String url, boolean conditional) throws Exception {
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         long t0 = System.nanoTime();
@@ -208,8 +229,14 @@ final class DaemonProcessBenchmark {
                 futures.add(clients.submit(() -> {
                     for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
                         long start = System.nanoTime();
-                        HttpResponse<String> r = get(url, etag);
-                        if (r.statusCode() != (etag == null ? 200 : 304)) {
+                        HttpResponse<String> r = get(url, conditional ? etag.get() : null);
+                        if (conditional && r.statusCode() == 200 && r.headers().firstValue("ETag").isPresent()) {
+                            // Not a 304 to time: the inventory changed; the next requests ask with its new ETag.
+                            etag.set(r.headers().firstValue("ETag").get());
+                            changed.incrementAndGet();
+                            continue;
+                        }
+                        if (r.statusCode() != (conditional ? 304 : 200)) {
                             throw new IllegalStateException(url + " answered " + r.statusCode());
                         }
                         latencies.add((System.nanoTime() - start) / 1e6);

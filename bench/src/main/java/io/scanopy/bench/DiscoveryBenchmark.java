@@ -103,7 +103,7 @@ public final class DiscoveryBenchmark {
                 Path.of(System.getProperty("scanopy.bench.distribution", "dist/target/scanopy-daemon.tar.gz")),
                 Path.of(System.getProperty("scanopy.bench.out", "bench/target")), steady);
         try {
-            requirePrerequisites(config);
+            requirePrerequisites(config, TIME);
         } catch (IllegalStateException e) {
             System.err.println("bench: " + e.getMessage());
             System.exit(2);
@@ -119,7 +119,7 @@ public final class DiscoveryBenchmark {
      * @throws Exception on failure
      */
     public String run() throws Exception {
-        requirePrerequisites(config);
+        requirePrerequisites(config, TIME);
         loadAtStart = loadAverage();
         Thread cleanup = new Thread(this::cleanUp, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -137,7 +137,7 @@ public final class DiscoveryBenchmark {
                 memory(registry);
                 new DaemonBenchmark(docker, registry, config, runId, created, rows::add).run();
             }
-            new DaemonProcessBenchmark(config, home, rows::add).run();
+            new DaemonProcessBenchmark(config, home, ownFilter(), created, rows::add).run();
             return report();
         } finally {
             cleanUp();
@@ -157,15 +157,16 @@ public final class DiscoveryBenchmark {
      * instead of a table with rows left out.
      *
      * @param config the run
+     * @param time where GNU time must be ({@link #TIME})
      * @throws IllegalStateException naming what is missing and how to get it
      */
-    static void requirePrerequisites(Config config) {
+    static void requirePrerequisites(Config config, Path time) {
         if (config.distribution() == null || !Files.isRegularFile(config.distribution())) {
             throw new IllegalStateException("the distribution tarball is missing (" + config.distribution()
                     + "): the start-up, whole-process and RSS rows need it — build it first (mvn -B install -DskipTests -pl dist -am)");
         }
-        if (!Files.isExecutable(TIME)) {
-            throw new IllegalStateException(TIME + " is missing: the peak RSS rows need GNU time — apt-get install -y time (scripts/test-env.sh installs it)");
+        if (!Files.isExecutable(time)) {
+            throw new IllegalStateException(time + " is missing: the peak RSS rows need GNU time — apt-get install -y time (scripts/test-env.sh installs it)");
         }
     }
 
@@ -384,7 +385,6 @@ public final class DiscoveryBenchmark {
             if (execDenied != null) {
                 throw new IllegalStateException("exec is not usable on the local engine: " + execDenied);
             }
-            List<String> ids = running.stream().map(Container::id).toList();
             DetectionOptions atPeerConcurrency = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, ExecPatterns.PEER_CONCURRENCY,
                     Duration.ofSeconds(10), Duration.ofSeconds(600));
             List<Double> ours = new ArrayList<>();
@@ -399,12 +399,14 @@ public final class DiscoveryBenchmark {
             int peerFailed = 0;
             int cachedExecs = -1;
             for (int round = -1; round < config.rounds(); round++) {
-                // Round -1 warms each up; its figures are dropped.
-                ExecPatterns.Pass f = patterns.rawFloor(ids, EXEC_CONCURRENCY);
+                // Round -1 warms each up on a few containers (the JIT, the connections); its figures are dropped.
+                List<Container> set = round < 0 ? running.subList(0, Math.min(10, running.size())) : running;
+                List<String> setIds = set.stream().map(Container::id).toList();
+                ExecPatterns.Pass f = patterns.rawFloor(setIds, EXEC_CONCURRENCY);
                 for (DetectionOptions options : List.of(detect, atPeerConcurrency)) {
                     try (ServiceDetector detector = new ServiceDetector(Catalogue.builtIn())) {
                         long t0 = System.nanoTime();
-                        ServiceDetector.Outcome o = detector.detect(session.docker(), running, options, null);
+                        ServiceDetector.Outcome o = detector.detect(session.docker(), set, options, null);
                         double seconds = (System.nanoTime() - t0) / 1e9;
                         // Not work done: containers whose probe did not run, was cut, or could not probe as asked.
                         Set<String> failed = new HashSet<>(o.unsettled());
@@ -421,7 +423,7 @@ public final class DiscoveryBenchmark {
                         }
                     }
                 }
-                ExecPatterns.Pass p = patterns.peer(ids);
+                ExecPatterns.Pass p = patterns.peer(setIds);
                 if (round >= 0) {
                     floor.add(f.containersPerSecond());
                     floorFailed += f.failedExecs();

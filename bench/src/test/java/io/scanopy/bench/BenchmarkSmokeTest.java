@@ -1,6 +1,7 @@
 package io.scanopy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scanopy.testkit.RequiresDocker;
@@ -33,9 +34,24 @@ class BenchmarkSmokeTest {
             "steady state, whole process: exec_create", "RSS after steady state", "peak RSS so far",
             "SIGTERM → exited (exit code 0)").map(Pattern::quote),
             Stream.of("GET /api/inventory \\(\\d+ kB\\), 8 clients: requests/s", "GET /api/inventory \\(\\d+ kB\\), 8 clients: p99",
-                    "If-None-Match \\(304\\), 8 clients: requests/s", "If-None-Match \\(304\\), 8 clients: p99",
+                    "If-None-Match \\(304\\), 8 clients.*: requests/s", "If-None-Match \\(304\\), 8 clients.*: p99",
                     "floor: the same bytes.*: requests/s", "floor: the same bytes.*: p99"))
             .map(Pattern::compile).toList();
+
+    @Test
+    void aMissingPrerequisiteStopsTheRunWithItsReason() {
+        Path plugins = Path.of(System.getProperty("scanopy.bench.plugins"));
+        Path out = Path.of(System.getProperty("scanopy.bench.out"));
+        Path dist = Path.of(System.getProperty("scanopy.bench.distribution"));
+        Path noTarball = out.resolve("no-such-scanopy-daemon.tar.gz");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> DiscoveryBenchmark.requirePrerequisites(new DiscoveryBenchmark.Config(10, 1, plugins, noTarball, out, 5), DiscoveryBenchmark.TIME));
+        assertTrue(e.getMessage().contains("distribution tarball is missing (" + noTarball + ")"), e.getMessage());
+        Path noTime = out.resolve("no-such-time");
+        e = assertThrows(IllegalStateException.class,
+                () -> DiscoveryBenchmark.requirePrerequisites(new DiscoveryBenchmark.Config(10, 1, plugins, dist, out, 5), noTime));
+        assertTrue(e.getMessage().contains(noTime + " is missing") && e.getMessage().contains("apt-get install -y time"), e.getMessage());
+    }
 
     @Test
     void aSmallRunProducesTheWholeTable() throws Exception {
