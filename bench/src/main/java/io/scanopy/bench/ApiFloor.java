@@ -99,31 +99,38 @@ final class ApiFloor {
             reasons = session.selectionReasons();
         }
         boolean flavourProbe = reasons.stream().anyMatch(r -> r.startsWith(PluginSelection.PROBE_METHOD + " " + PluginSelection.PROBE_PATH));
-        List<Request> logged = new ArrayList<>();
-        int containers;
         try (ProxyContainer counter = new ProxyContainer(ProxyImages.counting(), 2375, "http")) {
             counter.start();
+            // Starting it sent its own readiness check (GET /_ping): only what comes after is the engine's.
+            Thread.sleep(200);
+            int before = countLines(counter.getLogs(OutputFrame.OutputType.STDOUT));
             TargetSpec viaCounter = new TargetSpec(URI.create(counter.url().replace("http://", "tcp://")), null, pluginId, local.environment());
             DiscoveryResult r = engine.discover(List.of(viaCounter), options);
             if (!r.failures().isEmpty()) {
                 throw new IllegalStateException("recording the engine's requests failed: " + r.failures().get(0).error().getMessage());
             }
-            containers = r.inventory().engines().get(0).containers().size();
-            // HAProxy logs a request when its answer is complete: wait (bounded) for the last lines.
+            int containers = r.inventory().engines().get(0).containers().size();
+            // HAProxy logs a request when its answer is complete and the log reaches Docker a moment later: read it (bounded) until it holds one whole inventory.
             long deadline = System.nanoTime() + 5_000_000_000L;
-            String log;
-            do {
+            while (true) {
                 Thread.sleep(100);
-                log = counter.getLogs(OutputFrame.OutputType.STDOUT);
-            } while (System.nanoTime() < deadline && countLines(log) < containers + 3);
-            for (String line : log.split("\n")) {
-                Matcher m = LOG_LINE.matcher(line);
-                if (m.find()) {
-                    logged.add(new Request(m.group(1), m.group(2)));
+                List<Request> logged = new ArrayList<>();
+                int line = 0;
+                for (String text : counter.getLogs(OutputFrame.OutputType.STDOUT).split("\n")) {
+                    Matcher m = LOG_LINE.matcher(text);
+                    if (m.find() && line++ >= before) {
+                        logged.add(new Request(m.group(1), m.group(2)));
+                    }
+                }
+                try {
+                    return plan(logged, containers, flavourProbe);
+                } catch (IllegalStateException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
                 }
             }
         }
-        return plan(logged, containers, flavourProbe);
     }
 
     private static int countLines(String log) {
