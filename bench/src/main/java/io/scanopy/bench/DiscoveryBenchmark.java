@@ -44,11 +44,14 @@ import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Discovery cost, measured side by side in one run on the local engine: our engine warm
- * in-process and as a whole CLI process, the Docker CLI, the raw API floor (the same requests
- * from a minimal client, same concurrency), each proxy, detection beside the raw exec floor,
- * start-up and memory. Prints one Markdown table and writes CSV; asserts nothing (figures, not
- * pass/fail). Creates its containers with a run label and removes them at the end, also on Ctrl-C.
+ * Discovery cost on the local engine, in pairs that do the same work, rounds interleaved:
+ * our warm in-process inventory beside the raw API floor replaying exactly its requests
+ * ({@link ApiFloor}); the whole {@code discover} process beside the Docker CLI doing the same
+ * work, both cold; the inventory through each proxy beside direct; detection alone beside the
+ * raw exec floor and Scanopy v0.17's probing pattern ({@link ExecPatterns}); start-up, memory
+ * and the daemon's figures. Prints one Markdown table and writes CSV; asserts nothing (figures,
+ * not pass/fail) but stops with the reason when a prerequisite of a row is missing. Creates its
+ * containers with a run label and removes them at the end, also on Ctrl-C.
  */
 public final class DiscoveryBenchmark {
     static final String LABEL = "io.scanopy.bench.run";
