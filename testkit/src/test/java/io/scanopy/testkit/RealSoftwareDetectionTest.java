@@ -15,7 +15,7 @@ import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DetectedService;
 import io.scanopy.spi.inventory.DockerEngine;
-import java.io.InputStream;
+import io.scanopy.testkit.RealSoftware.Software;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,12 +31,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.images.builder.Transferable;
 
 /**
- * Detection on real software: services from Debian packages, each in a container of an image
- * that names nothing, started with the configuration its package ships and on its default port,
- * unpublished and undeclared — so only the exec probe can tell what it is. Three routes over the
+ * Detection on real software ({@link RealSoftware}): services from Debian packages, each in a
+ * container of an image that names nothing, started with the configuration its package ships and
+ * on its default port, unpublished and undeclared — so only the exec probe can tell what it is. Three routes over the
  * same set, each printed as recall and precision of the top name: exec (the probe), no exec (what
  * is left without it: nothing to go on here), and image (the same software under references
  * upstream publishes it as, exec off). The exec and image routes fail below 0.9.
@@ -48,66 +47,6 @@ class RealSoftwareDetectionTest {
     private static final String ROUTE_LABEL = "io.scanopy.test.detection-route";
     private static final double FLOOR = 0.9;
 
-    /**
-     * One service of the set.
-     *
-     * @param service the start.sh case that starts it
-     * @param expected the catalogue definition that must be its top name
-     * @param port the port it listens on once ready (its default)
-     * @param upstream a reference the software is published under (registry host and tag as users write them)
-     */
-    record Software(String service, String expected, int port, String upstream) {
-    }
-
-    static final List<Software> SET = List.of(
-            new Software("redis", "redis", 6379, "redis:7.0"),
-            new Software("memcached", "memcached", 11211, "bitnami/memcached:1.6"),
-            new Software("openssh", "openssh", 22, "lscr.io/linuxserver/openssh-server:latest"),
-            new Software("nginx", "nginx", 80, "nginx:1.22"),
-            new Software("apache2", "apache-httpd", 80, "httpd:2.4"),
-            new Software("lighttpd", "lighttpd", 80, "sebp/lighttpd:latest"),
-            new Software("caddy", "caddy", 80, "caddy:2.6"),
-            new Software("postgresql", "postgresql", 5432, "postgres:15"),
-            new Software("mariadb", "mariadb", 3306, "mariadb:10.11"),
-            new Software("dovecot", "dovecot", 143, "dovecot/dovecot:2.3"),
-            new Software("nats", "nats", 4222, "nats:2.9"),
-            new Software("prometheus", "prometheus", 9090, "quay.io/prometheus/prometheus:v2.42.0"),
-            new Software("node-exporter", "node-exporter", 9100, "prom/node-exporter:v1.5.0"),
-            new Software("influxdb", "influxdb", 8086, "influxdb:1.6"),
-            new Software("transmission", "transmission", 9091, "lscr.io/linuxserver/transmission:latest"),
-            new Software("syncthing", "syncthing", 8384, "syncthing/syncthing:1.19"),
-            new Software("etcd", "etcd", 2379, "quay.io/coreos/etcd:v3.4.23"),
-            new Software("mosquitto", "mosquitto", 1883, "eclipse-mosquitto:2.0"),
-            new Software("tinyproxy", "tinyproxy", 8888, "vimagick/tinyproxy:latest"),
-            new Software("squid", "squid", 3128, "ubuntu/squid:5.7"),
-            new Software("icecast2", "icecast", 8000, "moul/icecast:latest"),
-            new Software("beanstalkd", "beanstalkd", 11300, "schickling/beanstalkd:latest"),
-            new Software("opensmtpd", "opensmtpd", 25, "ghcr.io/opensmtpd/opensmtpd:latest"),
-            new Software("rsync", "rsync", 873, "instrumentisto/rsync-ssh:latest"));
-
-    /** The packages, and the libraries they need that a Debian 12 host with the test tools lacks. */
-    static final List<String> PACKAGES = List.of(
-            "redis-server", "redis-tools", "liblzf1", "libjemalloc2", "memcached",
-            "openssh-server", "openssh-client", "openssh-sftp-server", "libwrap0",
-            "nginx", "nginx-common", "apache2", "apache2-bin", "apache2-data", "apache2-utils", "libapr1", "libaprutil1",
-            "libaprutil1-dbd-sqlite3", "libaprutil1-ldap", "lighttpd", "perl-base", "media-types", "caddy",
-            "postgresql-15", "postgresql-client-15", "libpq5", "mariadb-server", "mariadb-server-core", "mariadb-client-core",
-            "libmariadb3", "mariadb-common", "liburing2", "libaio1", "opensmtpd",
-            "dovecot-core", "dovecot-imapd", "dovecot-pop3d", "liblua5.4-0", "libexttextcat-2.0-0", "libexttextcat-data", "openssl",
-            "nats-server", "rsync", "prometheus", "prometheus-node-exporter", "influxdb",
-            "transmission-daemon", "transmission-common", "libnatpmp1", "libminiupnpc17", "syncthing", "etcd-server",
-            "mosquitto", "libmosquitto1", "libcjson1", "libdlt2", "tinyproxy", "tinyproxy-bin",
-            "squid", "squid-common", "libecap3", "libltdl7", "icecast2", "libtheora0", "libspeex1", "beanstalkd");
-
-    /** The system users the packages' maintainer scripts would have made. */
-    static final List<String> USERS = List.of(
-            "www-data:33:/var/www", "proxy:13:/bin", "redis:101:/var/lib/redis", "memcache:102:/nonexistent", "sshd:103:/run/sshd",
-            "postgres:104:/var/lib/postgresql", "mysql:105:/nonexistent", "opensmtpd:107:/var/lib/opensmtpd/empty",
-            "opensmtpq:108:/var/lib/opensmtpd/empty", "dovecot:109:/usr/lib/dovecot", "dovenull:110:/nonexistent",
-            "prometheus:112:/var/lib/prometheus", "influxdb:113:/var/lib/influxdb",
-            "debian-transmission:114:/var/lib/transmission-daemon", "syncthing:115:/var/lib/syncthing", "etcd:116:/var/lib/etcd",
-            "mosquitto:117:/var/lib/mosquitto", "tinyproxy:118:/run/tinyproxy", "icecast2:119:/usr/share/icecast2");
-
     private final Map<Software, TestContainer> running = new LinkedHashMap<>();
     private final Map<Software, TestContainer> named = new LinkedHashMap<>();
     private final List<String> tags = new ArrayList<>();
@@ -116,16 +55,10 @@ class RealSoftwareDetectionTest {
     @BeforeAll
     void start() throws Exception {
         registry = PluginFixtures.fromArchives(PluginFixtures.builtFolder("scanopy.test.pluginArchives"), Files.createTempDirectory("scanopy-real-plugins"));
-        String image = DebianImages.software("scanopy-testkit/debian-software", PACKAGES, USERS);
-        byte[] script;
-        try (InputStream in = getClass().getResourceAsStream("real-software/start.sh")) {
-            script = in.readAllBytes();
-        }
+        String image = RealSoftware.image();
         String tagSuffix = "scanopy-test-" + TestContainer.RUN_ID.substring(0, 8);
-        for (Software s : SET) {
-            running.put(s, new TestContainer(image).withLabel(ROUTE_LABEL, "exec")
-                    .withCopyToContainer(Transferable.of(script, 0755), "/scanopy/start.sh")
-                    .withCommand("/scanopy/start.sh", s.service()));
+        for (Software s : RealSoftware.SET) {
+            running.put(s, RealSoftware.container(s).withLabel(ROUTE_LABEL, "exec"));
             // The image route: the same image under the name upstream publishes it as; the container need not serve.
             String repository = s.upstream().substring(0, s.upstream().lastIndexOf(':'));
             DockerClientFactory.instance().client().tagImageCmd(image, repository, tagSuffix).exec();
@@ -137,17 +70,8 @@ class RealSoftwareDetectionTest {
         named.values().forEach(c -> starts.add(CompletableFuture.runAsync(c::start)));
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         // Ready means listening on its port; asked before the event log below starts counting execs.
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         for (Map.Entry<Software, TestContainer> e : running.entrySet()) {
-            TestContainer c = e.getValue();
-            while (!c.isRunning() || c.execInContainer("/scanopy/start.sh", "listening", String.valueOf(e.getKey().port())).getExitCode() != 0) {
-                if (System.nanoTime() > deadline || !c.isRunning()) {
-                    throw new AssertionError(e.getKey().service() + " is not listening on " + e.getKey().port()
-                            + (c.isRunning() ? " after 90 s: " : ", it exited: ")
-                            + tail(c.getLogs()));
-                }
-                Thread.sleep(250);
-            }
+            RealSoftware.awaitListening(e.getKey(), e.getValue(), 90);
         }
     }
 
@@ -178,7 +102,7 @@ class RealSoftwareDetectionTest {
         Map<String, Integer> execs = log.execCreates(TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID);
 
         StringBuilder table = new StringBuilder("| software (Debian package) | default port | expected | named by exec | evidence | without exec | by image |\n|---|---|---|---|---|---|---|\n");
-        for (Software s : SET) {
+        for (Software s : RealSoftware.SET) {
             Container c = found.get(s);
             DetectedService top = c.services().isEmpty() ? null : c.services().get(0);
             table.append("| ").append(s.service()).append(" | ").append(s.port()).append(" | ").append(s.expected())
@@ -190,15 +114,15 @@ class RealSoftwareDetectionTest {
                     .append(" |\n");
         }
         table.append(String.format(Locale.ROOT, "%nexec: recall %.2f, precision %.2f (%d of %d named, %d right) · without exec: recall %.2f, precision %s · image: recall %.2f, precision %.2f%n",
-                exec.recall(), exec.precision(), exec.named, SET.size(), exec.right, noExec.recall(), noExec.named == 0 ? "n/a (nothing named)" : String.format(Locale.ROOT, "%.2f", noExec.precision()),
+                exec.recall(), exec.precision(), exec.named, RealSoftware.SET.size(), exec.right, noExec.recall(), noExec.named == 0 ? "n/a (nothing named)" : String.format(Locale.ROOT, "%.2f", noExec.precision()),
                 byImage.recall(), byImage.precision()));
         System.out.println(table);
 
-        for (Software s : SET) {
+        for (Software s : RealSoftware.SET) {
             assertEquals(1, execs.getOrDefault(running.get(s).getContainerId(), 0), s.service() + ": one exec per container " + execs);
         }
         // The evidence says what was seen: the greeting's answer, the banner's first line, the status, title and header.
-        assertEquals("port 6379 answered redis-ping with \"+PONG\"", strongest(found.get(SET.get(0)).services().get(0)));
+        assertEquals("port 6379 answered redis-ping with \"+PONG\"", strongest(found.get(RealSoftware.SET.get(0)).services().get(0)));
         assertMatches("port 11211 answered memcached-version with \"VERSION 1\\.6\\.[0-9]+\"", found, "memcached");
         assertMatches("port 22 announced \"SSH-2\\.0-OpenSSH_9\\.2p1 Debian-[^\"]+\"", found, "openssh");
         assertMatches("port 3306 announced \"MySQL protocol 10, server version [0-9.]+-10\\.11\\.[0-9]+-MariaDB[^\"]*\"", found, "mariadb");
@@ -211,7 +135,7 @@ class RealSoftwareDetectionTest {
     }
 
     private static void assertMatches(String pattern, Map<Software, Container> found, String service) {
-        Container c = found.get(SET.stream().filter(s -> s.service().equals(service)).findFirst().orElseThrow());
+        Container c = found.get(RealSoftware.SET.stream().filter(s -> s.service().equals(service)).findFirst().orElseThrow());
         String evidence = c.services().isEmpty() ? "(nothing named)" : strongest(c.services().get(0));
         assertTrue(evidence.matches(pattern), service + ": " + evidence);
     }
@@ -233,7 +157,7 @@ class RealSoftwareDetectionTest {
         Map<String, Container> byId = found.containers().stream().collect(Collectors.toMap(Container::id, c -> c));
         Map<Software, TestContainer> containers = route.equals("exec") ? running : named;
         Map<Software, Container> out = new LinkedHashMap<>();
-        for (Software s : SET) {
+        for (Software s : RealSoftware.SET) {
             Container c = byId.get(containers.get(s).getContainerId());
             if (c == null) {
                 TestContainer gone = containers.get(s);
@@ -252,7 +176,7 @@ class RealSoftwareDetectionTest {
         int right;
 
         double recall() {
-            return right / (double) SET.size();
+            return right / (double) RealSoftware.SET.size();
         }
 
         double precision() {
