@@ -101,7 +101,7 @@ class RealSoftwareDetectionTest {
         Score byImage = score(discover("image", false));
         Map<String, Integer> execs = log.execCreates(TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID);
 
-        StringBuilder table = new StringBuilder("| software (Debian package) | default port | expected | named by exec | evidence | without exec | by image |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| software | default port | expected | named by exec | evidence (exec) | without exec | by image |\n|---|---|---|---|---|---|---|\n");
         for (Software s : RealSoftware.SET) {
             Container c = found.get(s);
             DetectedService top = c.services().isEmpty() ? null : c.services().get(0);
