@@ -110,8 +110,8 @@ class SshDiscoveryTest {
     void discoveryOverSshFindsTheTestsContainers() throws Exception {
         DiscoveryEngine engine = new DiscoveryEngine(registry);
         // Only this run's containers: the engine is shared, and each container elsewhere costs exec probes over SSH.
-        ContainerFilter ours = ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID));
-        DiscoveryResult result = engine.discover(List.of(target()), DiscoveryOptions.defaults().withFilter(ours));
+        ContainerFilter onlyOurs = ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID));
+        DiscoveryResult result = engine.discover(List.of(target()), DiscoveryOptions.defaults().withFilter(onlyOurs));
         assertEquals(List.of(), result.failures());
         DockerEngine docker = result.inventory().engines().get(0);
         assertEquals("docker-ssh", docker.reachedVia().get(0).plugin());
