@@ -46,4 +46,17 @@ final class StreamLocalChannel extends AsyncCapableClientChannel {
         writePacket(buffer);
         return openFuture;
     }
+
+    /**
+     * The socket's end of data (Docker half-closes after an exec's output; sshd passes that on as
+     * EOF) ends what the engine reads, as a socket's would, rather than waiting for the channel
+     * to close: MINA SSHD's piped stream ends only on close.
+     */
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        if (out != null) {
+            out.close();
+        }
+    }
 }

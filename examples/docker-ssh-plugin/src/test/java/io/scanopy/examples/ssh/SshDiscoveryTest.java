@@ -129,6 +129,8 @@ class SshDiscoveryTest {
         try (DockerConnection docker = DockerConnection.open(transport, Duration.ofSeconds(20))) {
             ExecOutput exec = docker.exec(web.getContainerId(), List.of("echo", "over-ssh"), Duration.ofSeconds(10), 1024);
             assertEquals(null, exec.failure());
+            // The end of the exec's output reaches the engine as the end of the stream (Docker half-closes, sshd sends EOF), not by the probe's timeout.
+            assertFalse(exec.timedOut(), "the exec's output did not end until its timeout");
             assertEquals("over-ssh", new String(exec.output(), StandardCharsets.UTF_8).strip());
             try (EventStream events = docker.events(Instant.now().minusSeconds(1))) {
                 TestContainer started = new TestContainer().withLabel("role", "ssh-event");
