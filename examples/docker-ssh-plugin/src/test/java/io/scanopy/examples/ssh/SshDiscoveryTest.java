@@ -122,6 +122,23 @@ class SshDiscoveryTest {
     }
 
     @Test
+    void aHostAliasOfSshConfigIsFollowed() throws Exception {
+        // As ssh(1): the alias names host, port and user; nothing of them is in the URL.
+        Path config = home.resolve(".ssh/config");
+        Files.writeString(config, "Host docker-box\n    HostName 127.0.0.1\n    Port " + server.port() + "\n    User root\n");
+        try {
+            TargetSpec alias = new TargetSpec(URI.create("ssh://docker-box"), null, null, Map.of("HOME", home.toString()));
+            Transport transport = registry.find("docker-ssh").orElseThrow().plugin().transport(alias);
+            try (DockerConnection docker = DockerConnection.open(transport, Duration.ofSeconds(20))) {
+                assertTrue(docker.listContainers(false, ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID)))
+                        .stream().anyMatch(c -> c.id().equals(web.getContainerId())));
+            }
+        } finally {
+            Files.delete(config);
+        }
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(90)
     void eventsAndExecGoOverTheChannel() throws Exception {
         Transport transport = registry.find("docker-ssh").orElseThrow().plugin().transport(target());
