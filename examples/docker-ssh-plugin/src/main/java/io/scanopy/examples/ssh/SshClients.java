@@ -37,6 +37,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 final class SshClients {
     /** The ~/.ssh folder of the target a session belongs to. */
     static final AttributeKey<SshFiles> FILES = new AttributeKey<>();
+    /** The ssh-agent socket of the target's environment (SSH_AUTH_SOCK). */
+    static final AttributeKey<Path> AGENT = new AttributeKey<>();
     /** What one login attempt found, for its message (the session may be gone when it is read). */
     static final AttributeKey<Attempt> ATTEMPT = new AttributeKey<>();
 
@@ -59,6 +61,7 @@ final class SshClients {
             SshClient c = SshClient.setUpDefaultClient();
             c.setServerKeyVerifier(new KnownHostsOfSession());
             c.setKeyIdentityProvider(SshClients::defaultKeys);
+            c.setAgentFactory(new UnixSocketAgent.Factory());
             // The target's own ~/.ssh/config is read per connection (SshConnector), not the JVM user's.
             c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
             // Keys only: a daemon has no one to type a password or a passphrase.
@@ -116,6 +119,10 @@ final class SshClients {
             }
             return byFile.computeIfAbsent(files.knownHosts(), Recording::new).verifyServerKey(session, remote, key);
         }
+    }
+
+    static Path agentSocket(org.apache.sshd.common.session.Session session) {
+        return attribute(session, AGENT);
     }
 
     /** An attribute of the session's connect call (the target's ~/.ssh, its attempt). */

@@ -31,11 +31,14 @@ import org.apache.sshd.common.session.ConnectionService;
 final class SshConnector implements Transport.Connector {
     private final SshAddress address;
     private final SshFiles files;
+    /** The ssh-agent's socket, or null for none. */
+    private final Path agent;
     private ClientSession session;
 
-    SshConnector(SshAddress address, SshFiles files) {
+    SshConnector(SshAddress address, SshFiles files, Path agent) {
         this.address = address;
         this.files = files;
+        this.agent = agent;
     }
 
     @Override
@@ -79,7 +82,10 @@ final class SshConnector implements Transport.Connector {
         HostConfigEntry entry = resolve();
         String where = entry.getHostName() + ":" + entry.getPort();
         SshClients.Attempt attempt = new SshClients.Attempt();
-        Map<AttributeRepository.AttributeKey<?>, Object> context = Map.of(SshClients.FILES, files, SshClients.ATTEMPT, attempt);
+        Map<AttributeRepository.AttributeKey<?>, Object> context = new java.util.HashMap<>(Map.of(SshClients.FILES, files, SshClients.ATTEMPT, attempt));
+        if (agent != null) {
+            context.put(SshClients.AGENT, agent);
+        }
         ClientSession s = null;
         try {
             s = SshClients.client().connect(entry, AttributeRepository.ofAttributesMap(context), null).verify(timeout).getSession();
@@ -154,7 +160,8 @@ final class SshConnector implements Transport.Connector {
         List<Path> offered = List.copyOf(attempt.offered);
         List<Path> unreadable = List.copyOf(attempt.unreadable);
         String configured = entry.getIdentities() == null || entry.getIdentities().isEmpty() ? "" : " and IdentityFile " + String.join(", ", entry.getIdentities());
-        String tried = offered.isEmpty() ? "no key" : offered.stream().map(files::shown).collect(Collectors.joining(", "));
+        String tried = (offered.isEmpty() ? "no key" : offered.stream().map(files::shown).collect(Collectors.joining(", ")))
+                + (agent != null ? " and the SSH agent's keys (SSH_AUTH_SOCK)" : "");
         String skipped = unreadable.isEmpty() ? "" : " (" + unreadable.stream().map(files::shown).collect(Collectors.joining(", "))
                 + " could not be used: passphrase-protected, or a type this Java cannot load)";
         return new Transport.ConnectFailure("the SSH login at " + where + " was refused for " + tried + configured + skipped

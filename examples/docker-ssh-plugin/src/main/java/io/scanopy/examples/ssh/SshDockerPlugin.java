@@ -39,7 +39,9 @@ public final class SshDockerPlugin implements DockerAccessPlugin {
     @Override
     public Transport transport(TargetSpec target) throws TargetConfigurationException {
         SshAddress address = SshAddress.of(target);
-        return new Transport.Connected(address.describe(), new SshConnector(address, SshFiles.of(target.environment())));
+        String agent = target.environment().getOrDefault("SSH_AUTH_SOCK", "").strip();
+        return new Transport.Connected(address.describe(), new SshConnector(address, SshFiles.of(target.environment()),
+                agent.startsWith("/") ? java.nio.file.Path.of(agent) : null));
     }
 
     /** Whoever may log in may use the remote socket: that is the remote engine's full API. */

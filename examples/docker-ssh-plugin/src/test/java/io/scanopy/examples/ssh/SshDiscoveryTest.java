@@ -122,6 +122,45 @@ class SshDiscoveryTest {
     }
 
     @Test
+    void theSshAgentsKeyLogsIn() throws Exception {
+        // OpenSSH's ssh-agent holds the authorized key; the home has no key file of its own.
+        Path agentHome = SshServer.home(SshServer.ecdsaKeyPair(), server.knownHostsLine());
+        Path socket = agentHome.resolve("agent.sock");
+        Path keyFile = Files.createTempFile(agentHome, "agent-key", "");
+        Files.writeString(keyFile, SshServer.openSshPrivateKey(server.authorized));
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 50 && !Files.exists(socket); i++) {
+                Thread.sleep(100);
+            }
+            ProcessBuilder add = new ProcessBuilder("ssh-add", keyFile.toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process added = add.start();
+            String out = new String(added.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(added.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && added.exitValue() == 0, "ssh-add: " + out);
+            Files.delete(keyFile);
+
+            TargetSpec withAgent = new TargetSpec(URI.create(server.url()), null, null, Map.of("HOME", agentHome.toString(), "SSH_AUTH_SOCK", socket.toString()));
+            try (DockerConnection docker = DockerConnection.open(registry.find("docker-ssh").orElseThrow().plugin().transport(withAgent), Duration.ofSeconds(20))) {
+                assertTrue(docker.listContainers(false, ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID)))
+                        .stream().anyMatch(c -> c.id().equals(web.getContainerId())));
+            }
+            // Without the agent the same home's own key (not authorized) is refused: the agent's key is what logged in.
+            TargetSpec withoutAgent = new TargetSpec(URI.create(server.url()), null, null, Map.of("HOME", agentHome.toString()));
+            try (DockerConnection docker = DockerConnection.open(registry.find("docker-ssh").orElseThrow().plugin().transport(withoutAgent), Duration.ofSeconds(20))) {
+                io.scanopy.engine.docker.DockerAccessException refused = org.junit.jupiter.api.Assertions.assertThrows(io.scanopy.engine.docker.DockerAccessException.class,
+                        () -> docker.listContainers(false, ContainerFilter.none()));
+                assertTrue(refused.getMessage().contains("was refused for ~/.ssh/id_ecdsa"), refused.getMessage());
+            }
+        } finally {
+            agent.destroy();
+            assertTrue(agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "ssh-agent ended");
+            SshServer.deleteTree(agentHome);
+        }
+    }
+
+    @Test
     void aHostAliasOfSshConfigIsFollowed() throws Exception {
         // As ssh(1): the alias names host, port and user; nothing of them is in the URL.
         Path config = home.resolve(".ssh/config");
