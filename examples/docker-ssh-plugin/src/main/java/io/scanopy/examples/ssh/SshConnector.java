@@ -35,10 +35,23 @@ final class SshConnector implements Transport.Connector {
     private final Path agent;
     private ClientSession session;
 
-    SshConnector(SshAddress address, SshFiles files, Path agent) {
+    /** One connector, so one SSH session, per target: the daemon asks for a transport again on every reconnect. */
+    private static final Map<List<Object>, SshConnector> BY_TARGET = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private SshConnector(SshAddress address, SshFiles files, Path agent) {
         this.address = address;
         this.files = files;
         this.agent = agent;
+    }
+
+    /**
+     * @param address where to log in
+     * @param files the ~/.ssh folder
+     * @param agent the ssh-agent socket, or null
+     * @return the connector of that target, made once
+     */
+    static SshConnector of(SshAddress address, SshFiles files, Path agent) {
+        return BY_TARGET.computeIfAbsent(java.util.Arrays.asList(address, files, agent), k -> new SshConnector(address, files, agent));
     }
 
     @Override

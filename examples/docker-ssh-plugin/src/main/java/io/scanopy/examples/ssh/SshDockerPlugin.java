@@ -40,7 +40,7 @@ public final class SshDockerPlugin implements DockerAccessPlugin {
     public Transport transport(TargetSpec target) throws TargetConfigurationException {
         SshAddress address = SshAddress.of(target);
         String agent = target.environment().getOrDefault("SSH_AUTH_SOCK", "").strip();
-        return new Transport.Connected(address.describe(), new SshConnector(address, SshFiles.of(target.environment()),
+        return new Transport.Connected(address.describe(), SshConnector.of(address, SshFiles.of(target.environment()),
                 agent.startsWith("/") ? java.nio.file.Path.of(agent) : null));
     }
 
