@@ -28,7 +28,7 @@ import org.testcontainers.images.builder.Transferable;
  * root logs in with a key pair made here; the server's host keys are made when it starts.
  */
 final class SshServer implements AutoCloseable {
-    static final String IMAGE = "scanopy-examples/debian-sshd:1";
+    static final String IMAGE = "scanopy-examples/debian-sshd";
     /** Where the engine's socket is in the container (the engine under test's, mounted). */
     static final String DOCKER_SOCKET = "/var/run/docker.sock";
 
@@ -36,16 +36,15 @@ final class SshServer implements AutoCloseable {
     final TestContainer container;
 
     SshServer() throws IOException {
-        String image = DebianImages.build(IMAGE, List.of("openssh-server", "openssh-client", "libwrap0"), List.of("/usr/sbin/sshd", "/usr/bin/ssh-keygen"));
-        // root's home is / in the image's passwd: its authorized_keys is /.ssh/authorized_keys.
+        String image = DebianImages.software(IMAGE, List.of("openssh-server", "openssh-client", "libwrap0"), List.of("sshd:103:/run/sshd"));
         container = new TestContainer(image)
-                .withCopyToContainer(Transferable.of(publicKeyLine(authorized) + "\n", 0600), "/.ssh/authorized_keys")
+                .withCopyToContainer(Transferable.of(publicKeyLine(authorized) + "\n", 0600), "/root/.ssh/authorized_keys")
                 // Bound directly: Testcontainers' own file-system binds first probe with a helper image no registry serves here.
                 .withCreateContainerCmdModifier(cmd -> {
                     HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
                     cmd.withHostConfig(hostConfig.withBinds(new Bind(EngineUnderTest.socket().toString(), new Volume(DOCKER_SOCKET))));
                 })
-                .withCommand("sh", "-c", "mkdir -p /run/sshd /etc/ssh && chmod 700 /.ssh && ssh-keygen -q -A"
+                .withCommand("sh", "-c", "mkdir -p /run/sshd /etc/ssh && chmod 700 /root/.ssh && ssh-keygen -q -A"
                         + " && exec /usr/sbin/sshd -D -e -f /dev/null -o PermitRootLogin=prohibit-password -o PasswordAuthentication=no")
                 .publishedOnLoopback(22)
                 // Host keys are made at start: ready once sshd says it listens.
