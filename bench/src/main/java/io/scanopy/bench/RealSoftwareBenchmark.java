@@ -88,19 +88,21 @@ public final class RealSoftwareBenchmark {
             List<Double> whole = new ArrayList<>();
             List<Double> engineRates = new ArrayList<>();
             List<Double> inventoryOnly = new ArrayList<>();
-            int failed = 0;
+            AtomicInteger failedExecs = new AtomicInteger();
+            List<Runnable> measures = List.of(
+                    () -> floor.add(execAll(List.of("true"), failedExecs)),
+                    () -> before.add(execAll(probeCommand(withoutBanners, specs), failedExecs)),
+                    () -> whole.add(execAll(probeCommand(probe, specs), failedExecs)),
+                    () -> engineRates.add(engine(registry, true)),
+                    () -> inventoryOnly.add(engine(registry, false)));
             for (int round = 0; round < rounds; round++) {
-                // Each measure of a round runs before the next round starts, so all see the same machine.
-                Rate f = execAll(List.of("true"));
-                Rate b = execAll(probeCommand(withoutBanners, specs));
-                Rate w = execAll(probeCommand(probe, specs));
-                failed += f.failed + b.failed + w.failed;
-                floor.add(f.perSecond);
-                before.add(b.perSecond);
-                whole.add(w.perSecond);
-                engineRates.add(engine(registry, true));
-                inventoryOnly.add(engine(registry, false));
+                // Each measure of a round runs before the next round starts, so all see the same machine; the
+                // order turns by one each round, so no measure always follows the same one.
+                for (int i = 0; i < measures.size(); i++) {
+                    measures.get((i + round) % measures.size()).run();
+                }
             }
+            int failed = failedExecs.get();
             int n = ids.size();
             Stats fl = new Stats(floor);
             System.out.printf(Locale.ROOT, "%nReal software: %d containers (RealSoftware set), %d in flight, %d round(s), medians [min–max]; %s%n%n",
@@ -128,13 +130,9 @@ public final class RealSoftwareBenchmark {
         return command;
     }
 
-    private record Rate(double perSecond, int failed) {
-    }
-
-    /** One exec of the command in every container, CONCURRENCY at once, as the probe's own user: containers per second. */
-    private Rate execAll(List<String> command) throws InterruptedException {
+    /** One exec of the command in every container, CONCURRENCY at once, as the probe's own user: containers per second (failed execs counted apart). */
+    private double execAll(List<String> command, AtomicInteger failed) {
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
-        AtomicInteger failed = new AtomicInteger();
         long t0 = System.nanoTime();
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -159,18 +157,26 @@ public final class RealSoftwareBenchmark {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     failed.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
             }
         } finally {
             pool.shutdown();
         }
-        return new Rate(ids.size() / ((System.nanoTime() - t0) / 1e9), failed.get());
+        return ids.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
-    private double engine(PluginRegistry registry, boolean detection) throws Exception {
+    private double engine(PluginRegistry registry, boolean detection) {
         DiscoveryEngine engine = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC());
         DetectionOptions options = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, CONCURRENCY, Duration.ofSeconds(10), Duration.ofSeconds(300));
-        ContainerFilter ours = ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID));
+        ContainerFilter ours;
+        try {
+            ours = ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         long t0 = System.nanoTime();
         DiscoveryResult r = engine.discover(List.of(TargetSpec.local(System.getenv())),
                 DiscoveryOptions.defaults().withDetection(detection ? options : null).withFilter(ours));
