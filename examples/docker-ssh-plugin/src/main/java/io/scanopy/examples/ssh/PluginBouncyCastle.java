@@ -24,10 +24,19 @@ final class PluginBouncyCastle extends BouncyCastleSecurityProviderRegistrar {
 
     /** Puts MINA's default registrars in its registry, in MINA's order, with this one for Bouncy Castle. Idempotent. */
     static synchronized void register() {
-        if (!registered) {
+        if (registered) {
+            return;
+        }
+        // MINA looks for Bouncy Castle's classes through the thread's context class loader first: this plugin's copy.
+        Thread thread = Thread.currentThread();
+        ClassLoader callers = thread.getContextClassLoader();
+        thread.setContextClassLoader(PluginBouncyCastle.class.getClassLoader());
+        try {
             SecurityUtils.registerSecurityProvider(new SunJCESecurityProviderRegistrar());
             SecurityUtils.registerSecurityProvider(new PluginBouncyCastle());
             registered = true;
+        } finally {
+            thread.setContextClassLoader(callers);
         }
     }
 

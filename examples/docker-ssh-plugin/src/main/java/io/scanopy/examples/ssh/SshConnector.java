@@ -51,6 +51,9 @@ final class SshConnector implements Transport.Connector {
      * @return the connector of that target, made once
      */
     static SshConnector of(SshAddress address, SshFiles files, Path agent) {
+        // Before MINA's first key or signature (it settles its providers then), and off the engine's
+        // connect clock: building Bouncy Castle's provider takes a second or more the first time.
+        PluginBouncyCastle.register();
         return BY_TARGET.computeIfAbsent(java.util.Arrays.asList(address, files, agent), k -> new SshConnector(address, files, agent));
     }
 
@@ -62,8 +65,6 @@ final class SshConnector implements Transport.Connector {
         ClassLoader engines = thread.getContextClassLoader();
         thread.setContextClassLoader(SshConnector.class.getClassLoader());
         try {
-            // Before MINA's first key or signature: it settles its security providers then.
-            PluginBouncyCastle.register();
             return openChannel(timeout);
         } finally {
             thread.setContextClassLoader(engines);
