@@ -44,10 +44,12 @@ final class SshClients {
 
     enum HostKeyProblem { UNKNOWN, CHANGED }
 
-    /** Filled in while a session logs in: why the host key was refused, which default keys were offered or unusable. */
+    /** Filled in while a session logs in: why the host key was refused, which default keys were offered, encrypted or unusable. */
     static final class Attempt {
         volatile HostKeyProblem hostKey;
         final List<Path> offered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Passphrase-protected: MINA asked for a passphrase, which a daemon has no one to type. */
+        final List<Path> encrypted = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Path> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
@@ -76,32 +78,40 @@ final class SshClients {
         return client;
     }
 
-    /** ~/.ssh/id_* that exist and load without a passphrase; the rest are noted, never their content. */
+    /** ~/.ssh/id_* that exist and load without a passphrase; the rest are noted (encrypted or not a usable key), never their content. */
     private static Iterable<KeyPair> defaultKeys(SessionContext session) {
         SshFiles files = attribute(session, FILES);
         List<KeyPair> keys = new ArrayList<>();
         List<Path> offered = new ArrayList<>();
+        List<Path> encrypted = new ArrayList<>();
         List<Path> unreadable = new ArrayList<>();
         if (files != null) {
             for (Path file : files.defaultKeys()) {
                 if (!Files.isRegularFile(file)) {
                     continue;
                 }
+                // MINA asks for a passphrase only for an encrypted file: that asking is how it is told apart.
+                boolean[] askedPassphrase = {false};
+                FilePasswordProvider none = (context, resource, retry) -> {
+                    askedPassphrase[0] = true;
+                    return null;
+                };
                 try (InputStream in = Files.newInputStream(file)) {
-                    Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(session, NamedResource.ofName(file.getFileName().toString()), in, FilePasswordProvider.EMPTY);
+                    Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(session, NamedResource.ofName(file.getFileName().toString()), in, none);
                     if (loaded != null) {
                         loaded.forEach(keys::add);
                         offered.add(file);
                     }
                 } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                    // Encrypted, or a type this JVM cannot use (ed25519 without an EdDSA provider): say which, not why in detail.
-                    unreadable.add(file);
+                    // Say which file and whether it was the passphrase, never more of the file.
+                    (askedPassphrase[0] ? encrypted : unreadable).add(file);
                 }
             }
         }
         Attempt attempt = attribute(session, ATTEMPT);
         if (attempt != null) {
             attempt.offered.addAll(offered);
+            attempt.encrypted.addAll(encrypted);
             attempt.unreadable.addAll(unreadable);
         }
         return keys;

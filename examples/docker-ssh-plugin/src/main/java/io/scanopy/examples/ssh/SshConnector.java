@@ -51,6 +51,9 @@ final class SshConnector implements Transport.Connector {
      * @return the connector of that target, made once
      */
     static SshConnector of(SshAddress address, SshFiles files, Path agent) {
+        // Before MINA's first key or signature (it settles its providers then), and off the engine's
+        // connect clock: building Bouncy Castle's provider takes a second or more the first time.
+        PluginBouncyCastle.register();
         return BY_TARGET.computeIfAbsent(java.util.Arrays.asList(address, files, agent), k -> new SshConnector(address, files, agent));
     }
 
@@ -171,15 +174,21 @@ final class SshConnector implements Transport.Connector {
 
     private Transport.ConnectFailure loginFailure(SshClients.Attempt attempt, HostConfigEntry entry, String where) {
         List<Path> offered = List.copyOf(attempt.offered);
+        List<Path> encrypted = List.copyOf(attempt.encrypted);
         List<Path> unreadable = List.copyOf(attempt.unreadable);
         String configured = entry.getIdentities() == null || entry.getIdentities().isEmpty() ? "" : " and IdentityFile " + String.join(", ", entry.getIdentities());
         String tried = (offered.isEmpty() ? "no key" : offered.stream().map(files::shown).collect(Collectors.joining(", ")))
                 + (agent != null ? " and the SSH agent's keys (SSH_AUTH_SOCK)" : "");
-        String skipped = unreadable.isEmpty() ? "" : " (" + unreadable.stream().map(files::shown).collect(Collectors.joining(", "))
-                + " could not be used: passphrase-protected, or a type this Java cannot load)";
-        return new Transport.ConnectFailure("the SSH login at " + where + " was refused for " + tried + configured + skipped
-                + " — add the public key (" + (offered.isEmpty() ? "ssh-keygen -t ecdsa makes ~/.ssh/id_ecdsa" : files.shown(offered.get(0)) + ".pub")
+        String locked = encrypted.isEmpty() ? "" : "; " + shown(encrypted) + " is passphrase-protected, which a daemon cannot type:"
+                + " load it into ssh-agent (ssh-add " + shown(encrypted) + ") and give the daemon SSH_AUTH_SOCK";
+        String skipped = unreadable.isEmpty() ? "" : "; " + shown(unreadable) + " could not be read as a private key";
+        return new Transport.ConnectFailure("the SSH login at " + where + " was refused for " + tried + configured + locked + skipped
+                + " — add the public key (" + (offered.isEmpty() ? "ssh-keygen makes ~/.ssh/id_ed25519" : files.shown(offered.get(0)) + ".pub")
                 + ") to ~/.ssh/authorized_keys of the SSH user on that host", null);
+    }
+
+    private String shown(List<Path> keys) {
+        return keys.stream().map(files::shown).collect(Collectors.joining(" "));
     }
 
     private static String rootMessage(Throwable e) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param dir the ~/.ssh folder
  */
 record SshFiles(Path dir) {
-    /** The keys ssh(1) tries by default, in its order (ed25519 needs an EdDSA provider MINA finds; the others always load). */
+    /** The keys ssh(1) tries by default, in its order (ed25519 through the plugin's Bouncy Castle, see PluginBouncyCastle). */
     static final List<String> DEFAULT_KEYS = List.of("id_ecdsa", "id_ed25519", "id_rsa");
 
     static SshFiles of(Map<String, String> environment) {

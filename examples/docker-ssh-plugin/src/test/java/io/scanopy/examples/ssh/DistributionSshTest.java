@@ -92,6 +92,12 @@ class DistributionSshTest {
         return home;
     }
 
+    private Path homeWithoutKey(String... knownHosts) throws IOException {
+        Path home = SshServer.homeWithoutKey(knownHosts);
+        homes.add(home);
+        return home;
+    }
+
     private Run daemon(Path home, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(distribution.resolve("bin/scanopy-daemon").toString()));
         command.addAll(List.of(args));
@@ -159,6 +165,30 @@ class DistributionSshTest {
         Run viaDockerHost = daemon(home, Map.of("DOCKER_HOST", server.url()), "discover", ours, "--output", "json");
         assertEquals(0, viaDockerHost.code(), viaDockerHost.err());
         assertTrue(viaDockerHost.out().contains(web.getContainerId()), viaDockerHost.out());
+    }
+
+    @Test
+    void discoverWithTheEd25519KeySshKeygenMakes() throws Exception {
+        // The home's only key, as `ssh-keygen` (no options) leaves a user with today.
+        Path home = homeWithoutKey(server.knownHostsLine());
+        server.authorize(SshServer.sshKeygenEd25519(home, "id_ed25519", ""));
+        String ours = "--filter=label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID;
+        Run run = daemon(home, Map.of("DOCKER_HOST", server.url()), "discover", ours, "--output", "json");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains(web.getContainerId()), "the test's container in the inventory: " + run.out());
+        assertFalse(run.all().contains("\tat "), "a stack trace: " + run.all());
+    }
+
+    @Test
+    void doctorNamesAPassphraseProtectedKeyAndTheAgent() throws Exception {
+        Path home = homeWithoutKey(server.knownHostsLine());
+        server.authorize(SshServer.sshKeygenEd25519(home, "id_ed25519", "scanopy passphrase"));
+        Run run = daemon(home, Map.of(), "doctor", "--docker-proxy", server.url());
+        assertNotEquals(0, run.code());
+        String line = lineWith(run, "is passphrase-protected");
+        assertTrue(line.contains("~/.ssh/id_ed25519 is passphrase-protected, which a daemon cannot type: load it into ssh-agent (ssh-add ~/.ssh/id_ed25519)"), line);
+        assertFalse(run.all().contains("scanopy passphrase"), run.all());
+        assertFalse(run.all().contains("\tat "), "a stack trace: " + run.all());
     }
 
     @Test

@@ -161,6 +161,48 @@ class SshDiscoveryTest {
     }
 
     @Test
+    void anEd25519KeyFileAsSshKeygenMakesItLogsIn() throws Exception {
+        // The home's only key, and no agent: if Ed25519 did not load, nothing would log in.
+        Path edHome = SshServer.homeWithoutKey(server.knownHostsLine());
+        try {
+            server.authorize(SshServer.sshKeygenEd25519(edHome, "id_ed25519", ""));
+            TargetSpec ed25519 = new TargetSpec(URI.create(server.url()), null, null, Map.of("HOME", edHome.toString()));
+            ContainerFilter onlyOurs = ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID));
+            DiscoveryResult result = new DiscoveryEngine(registry).discover(List.of(ed25519), DiscoveryOptions.defaults().withFilter(onlyOurs));
+            assertEquals(List.of(), result.failures());
+            assertTrue(result.inventory().engines().get(0).containers().stream().anyMatch(c -> c.id().equals(web.getContainerId())),
+                    result.inventory().engines().get(0).containers().toString());
+            // The plugin's Bouncy Castle was handed to MINA, not added to the JVM, where the engine and other plugins would meet it.
+            ClassLoader pluginLoader = registry.find("docker-ssh").orElseThrow().plugin().getClass().getClassLoader();
+            assertEquals(List.of(), java.util.Arrays.stream(java.security.Security.getProviders())
+                    .filter(p -> p.getClass().getClassLoader() == pluginLoader).map(java.security.Provider::getName).toList());
+        } finally {
+            SshServer.deleteTree(edHome);
+        }
+    }
+
+    @Test
+    void aPassphraseProtectedKeyFileIsNamedWithWhatToDo() throws Exception {
+        Path lockedHome = SshServer.homeWithoutKey(server.knownHostsLine());
+        String passphrase = "scanopy passphrase";
+        try {
+            // Authorized: the passphrase is the only reason it cannot log in.
+            server.authorize(SshServer.sshKeygenEd25519(lockedHome, "id_ed25519", passphrase));
+            TargetSpec locked = new TargetSpec(URI.create(server.url()), null, null, Map.of("HOME", lockedHome.toString()));
+            try (DockerConnection docker = DockerConnection.open(registry.find("docker-ssh").orElseThrow().plugin().transport(locked), Duration.ofSeconds(20))) {
+                io.scanopy.engine.docker.DockerAccessException refused = org.junit.jupiter.api.Assertions.assertThrows(io.scanopy.engine.docker.DockerAccessException.class,
+                        () -> docker.listContainers(false, ContainerFilter.none()));
+                String message = refused.getMessage();
+                assertTrue(message.contains("~/.ssh/id_ed25519 is passphrase-protected"), message);
+                assertTrue(message.contains("load it into ssh-agent (ssh-add ~/.ssh/id_ed25519)"), message);
+                assertFalse(message.contains(passphrase), message);
+            }
+        } finally {
+            SshServer.deleteTree(lockedHome);
+        }
+    }
+
+    @Test
     void aHostAliasOfSshConfigIsFollowed() throws Exception {
         // As ssh(1): the alias names host, port and user; nothing of them is in the URL.
         Path config = home.resolve(".ssh/config");

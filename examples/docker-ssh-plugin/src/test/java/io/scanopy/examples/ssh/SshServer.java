@@ -34,11 +34,13 @@ final class SshServer implements AutoCloseable {
 
     final KeyPair authorized = ecdsaKeyPair();
     final TestContainer container;
+    /** root's authorized_keys lines: {@link #authorized}, then those {@link #authorize}d. */
+    private final List<String> authorizedKeys = new java.util.ArrayList<>(List.of(publicKeyLine(authorized)));
 
     SshServer() throws IOException {
         String image = DebianImages.software(IMAGE, List.of("openssh-server", "openssh-client", "libwrap0"), List.of("sshd:103:/run/sshd"));
         container = new TestContainer(image)
-                .withCopyToContainer(Transferable.of(publicKeyLine(authorized) + "\n", 0600), "/root/.ssh/authorized_keys")
+                .withCopyToContainer(authorizedKeysFile(), "/root/.ssh/authorized_keys")
                 // Bound directly: Testcontainers' own file-system binds first probe with a helper image no registry serves here.
                 .withCreateContainerCmdModifier(cmd -> {
                     HostConfig hostConfig = cmd.getHostConfig() == null ? HostConfig.newHostConfig() : cmd.getHostConfig();
@@ -50,6 +52,20 @@ final class SshServer implements AutoCloseable {
                 // Host keys are made at start: ready once sshd says it listens.
                 .waitingFor(Wait.forLogMessage(".*Server listening on.*\\n", 1));
         container.start();
+    }
+
+    /**
+     * Lets one more key log in as root (sshd reads authorized_keys at every login).
+     *
+     * @param publicKeyLine an authorized_keys line, as ssh-keygen's .pub file holds it
+     */
+    void authorize(String publicKeyLine) {
+        authorizedKeys.add(publicKeyLine.strip());
+        container.copyFileToContainer(authorizedKeysFile(), "/root/.ssh/authorized_keys");
+    }
+
+    private Transferable authorizedKeysFile() {
+        return Transferable.of(String.join("\n", authorizedKeys) + "\n", 0600);
     }
 
     int port() {
@@ -76,12 +92,45 @@ final class SshServer implements AutoCloseable {
      * @return the home folder
      */
     static Path home(KeyPair key, String... knownHosts) throws IOException {
-        Path home = Files.createTempDirectory("scanopy-ssh-home");
-        Path ssh = Files.createDirectories(home.resolve(".ssh"));
+        Path home = homeWithoutKey(knownHosts);
+        Path ssh = home.resolve(".ssh");
         Files.writeString(ssh.resolve("id_ecdsa"), openSshPrivateKey(key));
         Files.writeString(ssh.resolve("id_ecdsa.pub"), publicKeyLine(key) + "\n");
+        return home;
+    }
+
+    /**
+     * A home folder with .ssh/known_hosts (the given lines) and no key file.
+     *
+     * @param knownHosts known_hosts lines, none for an empty file
+     * @return the home folder
+     */
+    static Path homeWithoutKey(String... knownHosts) throws IOException {
+        Path home = Files.createTempDirectory("scanopy-ssh-home");
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
         Files.writeString(ssh.resolve("known_hosts"), knownHosts.length == 0 ? "" : String.join("\n", knownHosts) + "\n");
         return home;
+    }
+
+    /**
+     * ~/.ssh/NAME of the home as a user gets it: made by this host's ssh-keygen, Ed25519 (its
+     * default type), in OpenSSH's own file format.
+     *
+     * @param home the home folder
+     * @param name the key file's name in .ssh
+     * @param passphrase the file's passphrase, "" for none
+     * @return the public key line (NAME.pub)
+     */
+    static String sshKeygenEd25519(Path home, String name, String passphrase) throws IOException, InterruptedException {
+        Path key = home.resolve(".ssh").resolve(name);
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", "scanopy-test", "-f", key.toString())
+                .redirectErrorStream(true).start();
+        keygen.getOutputStream().close();
+        String out = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!keygen.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || keygen.exitValue() != 0) {
+            throw new IllegalStateException("ssh-keygen failed: " + out);
+        }
+        return Files.readString(home.resolve(".ssh").resolve(name + ".pub")).strip();
     }
 
     static KeyPair ecdsaKeyPair() {
