@@ -66,7 +66,17 @@ public final class DebianImages {
             Files.createDirectories(root);
             List<String> download = new ArrayList<>(List.of("apt-get", "download"));
             download.addAll(packages);
-            run(work, download);
+            try {
+                run(work, download);
+            } catch (IllegalStateException stale) {
+                // Package lists older than the mirror name versions it no longer has (a security update
+                // replaced them): read them again once, as root can, and ask for the current versions.
+                if (!"root".equals(System.getProperty("user.name"))) {
+                    throw stale;
+                }
+                run(work, List.of("apt-get", "update", "-qq"));
+                run(work, download);
+            }
             try (var debs = Files.list(work)) {
                 for (Path deb : debs.filter(p -> p.toString().endsWith(".deb")).toList()) {
                     run(work, List.of("dpkg", "-x", deb.toString(), root.toString()));
