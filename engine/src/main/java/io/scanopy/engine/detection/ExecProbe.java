@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * {@link Catalogue#SAFE_PATH} are passed, as arguments — never anything taken from the
  * container. Every answer is hex-encoded inside the container, so no answer can forge a frame
  * or spill into another; answers are capped at 64 KiB, requests at 2-3 s, and the whole output
- * at {@link #MAX_OUTPUT} bytes. The Engine API cannot stop an exec, so the script is given its
+ * at {@link #MAX_OUTPUT} bytes (a probe past it keeps its whole frames before the cap and says
+ * it was capped, not that it timed out). The Engine API cannot stop an exec, so the script is given its
  * limit in seconds and a watchdog inside it kills its own process group when the limit is up:
  * nothing of a probe outlives its limit by more than a second, whether or not anyone still
  * waits for it (a deadline passed, the process was stopped). Without a shell a second exec reads
@@ -36,6 +37,8 @@ import java.util.regex.Pattern;
 public final class ExecProbe {
     /** Output read from one exec at most; the rest is dropped. */
     public static final int MAX_OUTPUT = 4 * 1024 * 1024;
+    /** The limitation of a probe whose output passed {@link #MAX_OUTPUT}: what it says on the container's note. */
+    static final String CAPPED = "its output passed the exec's " + MAX_OUTPUT / (1024 * 1024) + " MiB cap: what came after was dropped, the answers before it are kept";
     private static final Pattern HEX = Pattern.compile("[0-9a-f]*");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -134,6 +137,10 @@ public final class ExecProbe {
             return new Attempt(ProbeResult.notRun("exec failed: " + first.failure()), permissionDenied(first.failure()) ? "the exec could not start (permission denied)" : null);
         }
         String text = first.text();
+        if (first.truncated()) {
+            // The cap cut the last line short: only whole frames are read.
+            text = text.substring(0, text.lastIndexOf('\n') + 1);
+        }
         String timedOut = "the probe timed out after " + seconds + " s";
         if (!text.contains(marker + " PORTS")) {
             if (permissionDenied(text)) {
@@ -149,10 +156,11 @@ public final class ExecProbe {
             return new Attempt(first.timedOut() ? ProbeResult.unavailable(timedOut, 1).cutShort() : ProbeResult.unavailable("the probe produced no result", 1), null);
         }
         List<String> denied = denied(text, marker);
-        // No DONE frame: the watchdog ended the probe at its limit (or we stopped waiting).
-        boolean finished = text.contains(marker + " DONE");
-        ProbeResult result = parse(text, marker, 1, !finished ? timedOut + " (it stopped itself there); answers so far are kept"
-                : first.truncated() ? "output over " + MAX_OUTPUT + " bytes was dropped" : null);
+        // Past the cap the DONE frame is dropped with the rest: the cap, not the limit, ended what was read.
+        boolean capped = first.truncated();
+        // No DONE frame otherwise: the watchdog ended the probe at its limit (or we stopped waiting).
+        boolean finished = capped || text.contains(marker + " DONE");
+        ProbeResult result = parse(text, marker, 1, capped ? CAPPED : !finished ? timedOut + " (it stopped itself there); answers so far are kept" : null);
         return new Attempt(finished ? result : result.cutShort(),
                 denied.isEmpty() ? null : "could not use " + String.join(", ", denied) + " (not readable or not executable for that user)");
     }
