@@ -15,6 +15,7 @@ import io.scanopy.spi.TargetSpec;
 import io.scanopy.spi.inventory.Container;
 import io.scanopy.spi.inventory.DetectedService;
 import io.scanopy.spi.inventory.DockerEngine;
+import io.scanopy.spi.inventory.Note;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,32 +37,40 @@ import org.testcontainers.utility.MountableFile;
  * prints an answer as it came: it prints {@code od}'s hex of it, so no byte of an answer can
  * be a newline or a marker, and the forged lines stay inside the one answer they came in.
  * Knowing the marker changes nothing; hiding it would protect nothing more.</li>
- * <li>into the probe's own output, by opening {@code /proc/PID/fd/1} of its processes. The
- * kernel refuses it: opening another process's file descriptors takes ptrace read access,
- * which a process of another user only has with CAP_SYS_PTRACE, and the probe runs as
- * 65534:65534 by default while the service runs as root without that capability (Docker's
- * and Podman's default sets). This half holds because of whom the probe runs as, not because
- * of any encoding: a process running as the probe's own user — a service running as 65534, or
- * any of the container's root processes when the probe runs as the container's own user —
- * may write there, and no framing can tell its lines from the probe's (this test fails with
- * "wrote into the output" when the probe runs as root). What such a process could claim it
- * could also make true, by listening and answering.</li>
+ * <li>into the probe's own output, by opening {@code /proc/PID/fd/1} of its processes. With
+ * the default user the kernel refuses it: opening another process's file descriptors takes
+ * ptrace read access, which a process of another user only has with CAP_SYS_PTRACE, and the
+ * probe runs as 65534:65534 while the service runs as root without that capability (Docker's
+ * default set). When the probe runs as the container's own user (its fallback, or
+ * {@code --exec-user} so set) the kernel lets the service in, and no encoding can keep a
+ * writer out of a pipe. What the daemon can do, it does: the script prints its frames in one
+ * order (each kind once, answers only for the ports it listed, once per port and path, nothing
+ * after DONE), and the forger's frames break it, so none of that output is used and the
+ * container's note says why.</li>
  * </ol>
- * The service logs what it learned and what it could do, so the test knows the attack really
- * ran; the inventory shows only what is true: port 8080, answering HTTP no rule knows.
+ * The service logs what it learned and what it could do, so each test knows the attack really
+ * ran, and which way. What such a writer can still do — replace, not add, frames, by reading the
+ * probe's own out of the pipe first — gains it nothing it could not make true by listening and
+ * answering, in its own container.
  */
 @RequiresDocker
 class ProbeForgingTest {
 
-    @Test
-    void aServiceThatLearnsTheMarkerForgesNothing() throws Exception {
+    private static final String LEARNED = "learned scanopy-[0-9a-f]{24} from( [0-9]+)+";
+
+    /** What a discovery of the forger alone found, and what the forger logged. */
+    private record Outcome(DockerEngine engine, Container found, int execs, String attack) {
+    }
+
+    private static Outcome discoverTheForger(String execUser) throws Exception {
         try (PluginRegistry registry = PluginFixtures.fromArchives(PluginFixtures.builtFolder("scanopy.test.pluginArchives"), Files.createTempDirectory("scanopy-forging-plugins"));
              TestContainer forger = new TestContainer()
                      .withCopyFileToContainer(MountableFile.forClasspathResource("io/scanopy/testkit/forging-server.sh", 0755), "/forging-server.sh")
                      .withCommand("sh", "-c", "mkdir -p /tmp && exec nc -ll -p 8080 -e /forging-server.sh")) {
             forger.start();
             EngineEventLog log = new EngineEventLog();
-            DetectionOptions detection = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(15), Duration.ofSeconds(60));
+            DetectionOptions detection = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(15), Duration.ofSeconds(60))
+                    .withExecUser(execUser);
             DiscoveryOptions options = DiscoveryOptions.defaults().withDetection(detection)
                     .withFilter(ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID, "name=" + forger.getContainerName().substring(1))));
             DiscoveryResult result = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC()).discover(List.of(TargetSpec.local(Map.of())), options);
@@ -69,22 +78,49 @@ class ProbeForgingTest {
             DockerEngine engine = result.inventory().engines().get(0);
             Container found = engine.containers().stream().filter(c -> c.id().equals(forger.getContainerId())).findFirst()
                     .orElseThrow(() -> new AssertionError("the forger is missing: " + engine.notes()));
-
-            // One exec: the probe's (read before the test's own exec below).
-            assertEquals(1, log.execCreates().getOrDefault(forger.getContainerId(), 0), "one exec: " + log.execCreates());
-
-            // The attack ran: the service read a marker of the probe's shape and tried its output.
-            String attack = forger.execInContainer("cat", "/tmp/forge.log").getStdout();
-            assertTrue(attack.lines().anyMatch(l -> l.matches("learned scanopy-[0-9a-f]{24} from( [0-9]+)+")), "the service learned the marker: " + attack);
-            assertTrue(attack.contains("refused: the output of "), attack);
-            assertTrue(!attack.contains("wrote into"), "the kernel let the service write into the probe's output: " + attack);
-
-            // Only the truth: one HTTP service on 8080 that no rule knows; no Grafana, no Redis, no port the forger named.
-            assertEquals(List.of("unrecognised-http"), found.services().stream().map(DetectedService::definitionId).toList(), found.services().toString());
-            Set<Integer> evidencePorts = found.services().stream().flatMap(s -> s.evidence().stream()).map(DetectedService.Evidence::port).collect(Collectors.toSet());
-            assertEquals(Set.of(8080), evidencePorts, found.services().toString());
-            assertEquals(List.of(), found.ports(), "nothing published or exposed");
-            assertTrue(engine.notes().stream().noneMatch(n -> forger.getContainerId().equals(n.subject())), "the probe ran whole: " + engine.notes());
+            // The probe's execs, counted before the test's own exec that reads the log.
+            int execs = log.execCreates().getOrDefault(forger.getContainerId(), 0);
+            return new Outcome(engine, found, execs, forger.execInContainer("cat", "/tmp/forge.log").getStdout());
         }
+    }
+
+    /** Nothing the forger named: no Grafana, no Redis, no evidence on any port but 8080. */
+    private static void nothingForged(Container found) {
+        assertTrue(found.services().stream().noneMatch(s -> s.definitionId().equals("grafana") || s.definitionId().equals("redis")), found.services().toString());
+        Set<Integer> evidencePorts = found.services().stream().flatMap(s -> s.evidence().stream()).map(DetectedService.Evidence::port).collect(Collectors.toSet());
+        assertTrue(Set.of(8080).containsAll(evidencePorts), found.services().toString());
+        assertEquals(List.of(), found.ports(), "nothing published or exposed");
+    }
+
+    @Test
+    void aServiceThatLearnsTheMarkerForgesNothing() throws Exception {
+        Outcome o = discoverTheForger(DetectionOptions.DEFAULT_EXEC_USER);
+        assertEquals(1, o.execs(), "one exec");
+        // The attack ran: the service read a marker of the probe's shape and tried the probe's output.
+        assertTrue(o.attack().lines().anyMatch(l -> l.matches(LEARNED)), "the service learned the marker: " + o.attack());
+        assertTrue(o.attack().contains("refused: the output of "), o.attack());
+        assertTrue(!o.attack().contains("wrote into"), "the kernel let the service write into the probe's output: " + o.attack());
+
+        // Only the truth: one HTTP service on 8080 that no rule knows.
+        nothingForged(o.found());
+        assertEquals(List.of("unrecognised-http"), o.found().services().stream().map(DetectedService::definitionId).toList(), o.found().services().toString());
+        assertEquals(8080, o.found().services().get(0).evidence().get(0).port());
+        assertTrue(o.engine().notes().stream().noneMatch(n -> o.found().id().equals(n.subject())), "the probe ran whole: " + o.engine().notes());
+    }
+
+    @Test
+    void framesWrittenIntoTheProbesOutputBreakItsOrderAndNoneOfItIsUsed() throws Exception {
+        // As the container's own user (root here), the probe shares the service's user: the kernel lets the service in.
+        Outcome o = discoverTheForger(null);
+        assertEquals(1, o.execs(), "one exec");
+        assertTrue(o.attack().lines().anyMatch(l -> l.matches(LEARNED)), "the service learned the marker: " + o.attack());
+        assertTrue(o.attack().contains("wrote into the output of "), "the service wrote into the probe's output: " + o.attack());
+
+        nothingForged(o.found());
+        assertEquals(List.of(), o.found().services(), "none of the probe's output is used");
+        Note note = o.engine().notes().stream().filter(n -> o.found().id().equals(n.subject())).findFirst()
+                .orElseThrow(() -> new AssertionError("no note for the forger: " + o.engine().notes()));
+        assertEquals("probe-limited", note.code());
+        assertTrue(note.message().contains("its output held frames the probe did not write"), note.message());
     }
 }
