@@ -94,6 +94,7 @@ public final class ExecProbe {
                 throw new IllegalArgumentException("unsafe probe: " + probe);
             }
         }
+        probes = withoutRepeats(probes);
         long end = System.nanoTime() + limit.toNanos();
         Attempt first = attempt(docker, containerId, probes, end, user);
         if (user == null || first.deniedAsUser() == null) {
@@ -103,6 +104,25 @@ public final class ExecProbe {
         Attempt own = first.noShell() ? withoutShell(docker, containerId, null, Duration.ofNanos(Math.max(0, end - System.nanoTime())).plus(GRACE))
                 : attempt(docker, containerId, probes, end, null);
         return own.result().withUserFallback("as " + user + " " + first.deniedAsUser(), first.execs() + own.execs());
+    }
+
+    /**
+     * The specifications with none the probe would repeat: a PORT:PATH whose *:PATH is there too
+     * asks that port the same path again. The script then asks each port each path once, so an
+     * answer repeated in its output was not its own ({@link #fromTheProbe}).
+     *
+     * @param probes the specifications, *:/ first
+     * @return the same, in order, without repeats
+     */
+    static List<String> withoutRepeats(List<String> probes) {
+        Set<String> kept = new java.util.LinkedHashSet<>();
+        for (String probe : probes) {
+            int colon = probe.indexOf(':');
+            if (colon < 0 || probe.startsWith("*:") || !probes.contains("*" + probe.substring(colon))) {
+                kept.add(probe);
+            }
+        }
+        return List.copyOf(kept);
     }
 
     /**

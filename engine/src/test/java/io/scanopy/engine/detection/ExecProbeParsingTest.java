@@ -76,6 +76,13 @@ class ExecProbeParsingTest {
     }
 
     @Test
+    void aPortsOwnRuleForAPathEveryPortIsAskedIsNotSentTwice() {
+        // 8081:/ would make the script ask port 8081 for / twice: two answers for one port and path.
+        assertEquals(List.of("*:/", "*:/health", "3000:/api/health", "6379=redis-ping"),
+                ExecProbe.withoutRepeats(List.of("*:/", "8081:/", "*:/health", "3000:/api/health", "9000:/health", "*:/", "6379=redis-ping")));
+    }
+
+    @Test
     void theProbesOwnOrderIsRead() {
         String out = M + " PORTS 80 6379\n" + M + " CLIENT nc\n" + M + " RAW nc\n" + M + " HTTP 80 / " + hex("HTTP/1.1 200 OK\r\n\r\n") + "\n"
                 + M + " HTTP 80 /api/health " + hex("HTTP/1.1 404 Not Found\r\n\r\n") + "\n" + M + " HTTP 6379 / \n"
