@@ -147,7 +147,7 @@ class DistributionIT {
             try (ProxyContainer proxy = new ProxyContainer(ProxyImages.tecnativa(), 2375, "http").withProxyEnvironment(environment)) {
                 proxy.start();
                 Run run = daemon(Map.of(), "--docker-proxy", proxy.url(), "--docker-proxy", "http://127.0.0.1:" + refusing,
-                        "discover", "--output", "json", "--filter", "label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID);
+                        "discover", "--output", "json", "--filter", TestContainer.THIS_RUN);
                 assertEquals(3, run.code(), "a target failed, the other was discovered: " + run.err());
                 assertEquals(1, run.err().lines().count(), run.err());
                 assertTrue(run.err().contains("127.0.0.1:" + refusing), run.err());

@@ -72,7 +72,7 @@ class ProbeForgingTest {
             DetectionOptions detection = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(15), Duration.ofSeconds(60))
                     .withExecUser(execUser);
             DiscoveryOptions options = DiscoveryOptions.defaults().withDetection(detection)
-                    .withFilter(ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID, "name=" + forger.getContainerName().substring(1))));
+                    .withFilter(ContainerFilter.parse(List.of(TestContainer.THIS_RUN, "name=" + forger.getContainerName().substring(1))));
             DiscoveryResult result = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC()).discover(List.of(TargetSpec.local(Map.of())), options);
             assertEquals(List.of(), result.failures());
             DockerEngine engine = result.inventory().engines().get(0);

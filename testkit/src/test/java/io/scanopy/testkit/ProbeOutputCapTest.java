@@ -3,7 +3,6 @@ package io.scanopy.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.scanopy.engine.config.ContainerFilter;
 import io.scanopy.engine.detection.Catalogue;
 import io.scanopy.engine.detection.DetectionOptions;
 import io.scanopy.engine.detection.ExecProbe;
@@ -53,7 +52,7 @@ class ProbeOutputCapTest {
             EngineEventLog log = new EngineEventLog();
             DetectionOptions detection = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(30), Duration.ofSeconds(90));
             DiscoveryOptions options = DiscoveryOptions.defaults().withDetection(detection)
-                    .withFilter(ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID)));
+                    .withFilter(TestContainer.thisRun());
             DiscoveryResult result = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC()).discover(List.of(TargetSpec.local(Map.of())), options);
             assertEquals(List.of(), result.failures());
             DockerEngine engine = result.inventory().engines().get(0);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.scanopy.engine.config.ContainerFilter;
 import io.scanopy.engine.detection.Catalogue;
 import io.scanopy.engine.detection.DetectionOptions;
 import io.scanopy.engine.detection.ServiceDetector;
@@ -52,7 +51,6 @@ class ServiceDetectionTest {
     private final List<TestContainer> containers = new ArrayList<>();
     private PluginRegistry registry;
     private Catalogue catalogue;
-    private ContainerFilter ours;
     private TestContainer app;
     private TestContainer grafana;
     private TestContainer noShell;
@@ -80,7 +78,6 @@ class ServiceDetectionTest {
 
     @BeforeAll
     void startContainers() throws Exception {
-        ours = ContainerFilter.parse(List.of("label=" + TestContainer.RUN_LABEL + "=" + TestContainer.RUN_ID));
         registry = PluginFixtures.fromArchives(PluginFixtures.builtFolder("scanopy.test.pluginArchives"), Files.createTempDirectory("scanopy-detect-plugins"));
         Path file = Files.createTempFile("catalogue", ".json");
         Files.writeString(file, """
@@ -144,7 +141,7 @@ class ServiceDetectionTest {
      * everything).
      */
     private DockerEngine discover(DiscoveryEngine engine, TargetSpec target, DetectionOptions options) {
-        DiscoveryResult result = engine.discover(List.of(target), DiscoveryOptions.defaults().withDetection(options).withFilter(ours));
+        DiscoveryResult result = engine.discover(List.of(target), DiscoveryOptions.defaults().withDetection(options).withFilter(TestContainer.thisRun()));
         assertEquals(List.of(), result.failures());
         return result.inventory().engines().get(0);
     }
