@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -73,7 +72,7 @@ class ProbeForgingTest {
                     .withExecUser(execUser);
             DiscoveryOptions options = DiscoveryOptions.defaults().withDetection(detection)
                     .withFilter(ContainerFilter.parse(List.of(TestContainer.THIS_RUN, "name=" + forger.getContainerName().substring(1))));
-            DiscoveryResult result = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC()).discover(List.of(TargetSpec.local(Map.of())), options);
+            DiscoveryResult result = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC()).discover(List.of(TargetSpec.local(System.getenv())), options);
             assertEquals(List.of(), result.failures());
             DockerEngine engine = result.inventory().engines().get(0);
             Container found = engine.containers().stream().filter(c -> c.id().equals(forger.getContainerId())).findFirst()

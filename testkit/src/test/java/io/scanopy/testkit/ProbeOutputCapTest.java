@@ -53,7 +53,7 @@ class ProbeOutputCapTest {
             DetectionOptions detection = new DetectionOptions(true, DetectionOptions.ExecPolicy.ALWAYS, false, 4, Duration.ofSeconds(30), Duration.ofSeconds(90));
             DiscoveryOptions options = DiscoveryOptions.defaults().withDetection(detection)
                     .withFilter(TestContainer.thisRun());
-            DiscoveryResult result = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC()).discover(List.of(TargetSpec.local(Map.of())), options);
+            DiscoveryResult result = new DiscoveryEngine(registry, new ServiceDetector(Catalogue.builtIn()), Clock.systemUTC()).discover(List.of(TargetSpec.local(System.getenv())), options);
             assertEquals(List.of(), result.failures());
             DockerEngine engine = result.inventory().engines().get(0);
             Map<String, Integer> execs = log.execCreates();
