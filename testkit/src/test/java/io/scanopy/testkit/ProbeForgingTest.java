@@ -40,7 +40,7 @@ import org.testcontainers.utility.MountableFile;
  * the default user the kernel refuses it: opening another process's file descriptors takes
  * ptrace read access, which a process of another user only has with CAP_SYS_PTRACE, and the
  * probe runs as 65534:65534 while the service runs as root without that capability (Docker's
- * default set). When the probe runs as the container's own user (its fallback, or
+ * and Podman's default sets). When the probe runs as the container's own user (its fallback, or
  * {@code --exec-user} so set) the kernel lets the service in, and no encoding can keep a
  * writer out of a pipe. What the daemon can do, it does: the script prints its frames in one
  * order (each kind once, answers only for the ports it listed, once per port and path, nothing
@@ -48,9 +48,10 @@ import org.testcontainers.utility.MountableFile;
  * container's note says why.</li>
  * </ol>
  * The service logs what it learned and what it could do, so each test knows the attack really
- * ran, and which way. What such a writer can still do — replace, not add, frames, by reading the
- * probe's own out of the pipe first — gains it nothing it could not make true by listening and
- * answering, in its own container.
+ * ran, and which way. What such a writer could still do — read the probe's frames out of the
+ * pipe before the daemon does and put its own in their place, in the same order — no framing
+ * can stop; it speaks only for its own container, whose processes could as well make such
+ * claims true by listening and answering.
  */
 @RequiresDocker
 class ProbeForgingTest {
