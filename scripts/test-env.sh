@@ -29,6 +29,8 @@ command -v chromedriver >/dev/null 2>&1 || need_packages+=(chromium-driver)
 command -v docker-compose >/dev/null 2>&1 || need_packages+=(docker-compose)
 # deploy/make-certs.sh, which the HTTPS setup's test runs, makes its certificates with openssl.
 command -v openssl >/dev/null 2>&1 || need_packages+=(openssl)
+# The docker-ssh example's test logs in through OpenSSH's ssh-agent (ssh-agent, ssh-add).
+command -v ssh-agent >/dev/null 2>&1 || need_packages+=(openssh-client)
 command -v mvn >/dev/null 2>&1 || need_packages+=(maven)
 command -v javac >/dev/null 2>&1 || need_packages+=(openjdk-17-jdk-headless)
 # The daemon image (dist/src/image/build-image.sh): jlink needs the JDK's jmods, and strip.

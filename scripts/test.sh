@@ -12,4 +12,10 @@ scripts/test-env.sh
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=localhost
 
-exec mvn -B -ntp clean verify "$@"
+# install, not just verify: the example plugin below is built the way an outside author builds
+# one, against the SPI and test kit as published to the local repository.
+mvn -B -ntp clean install "$@"
+
+# A third-party plugin outside the reactor, built and tested against the artifacts just installed
+# (its tests run Debian's sshd, and the distribution with the plugin's archive dropped into plugins/).
+mvn -B -ntp -f examples/docker-ssh-plugin/pom.xml clean verify

@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.scanopy.testkit.EngineUnderTest;
 import io.scanopy.testkit.RequiresDocker;
 import io.scanopy.testkit.TestContainer;
+import io.scanopy.testkit.proxy.ProxyContainer;
+import io.scanopy.testkit.proxy.ProxyImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +21,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 @RequiresDocker
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DistributionIT {
+    /** Where docs/inventory.md says the schema is, inside the engine jar. */
+    private static final String SCHEMA = "io/scanopy/engine/json/inventory.schema.json";
     private static final String SECRET = "s3cr3t-" + java.util.UUID.randomUUID();
     private Path unpacked;
     private Path home;
@@ -111,6 +123,69 @@ class DistributionIT {
         assertEquals(TestContainer.RUN_ID, container.at("/labels/" + TestContainer.RUN_LABEL.replace("/", "~1")).asText());
         assertEquals(web.getMappedPort(8080).intValue(), container.at("/ports/0/publicPort").asInt());
         assertEquals("docker-direct", inventory.at("/engines/0/reachedVia/0/plugin").asText());
+    }
+
+    /**
+     * What {@code discover} prints on the real engine, in its hardest shapes, is valid against the
+     * JSON Schema the tarball ships (read from the engine jar in {@code lib/}). Each run has
+     * detection on, a target that refuses connections (a failed target, exit 3) and the engine
+     * through a Tecnativa replica that denies something: first {@code /networks} (exec allowed,
+     * so there is exec evidence beside a denied check, its fallback and derived networks), then
+     * exec (denied checks, detection without exec). The engine is not reached directly as well:
+     * the inventory keeps one route per engine, the best, and a direct one would hide the denial.
+     */
+    @Test
+    void discoverOutputWithDetectionADenialAndAFailedTargetMatchesTheShippedSchema() throws Exception {
+        int refusing;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            refusing = closed.getLocalPort();
+        }
+        JsonSchema schema = shippedSchema();
+        Map<String, String> withoutNetworks = Map.of("CONTAINERS", "1", "INFO", "1", "POST", "1", "EXEC", "1");
+        Map<String, String> withoutExec = Map.of("CONTAINERS", "1", "INFO", "1", "NETWORKS", "1");
+        for (Map<String, String> environment : List.of(withoutNetworks, withoutExec)) {
+            try (ProxyContainer proxy = new ProxyContainer(ProxyImages.tecnativa(), 2375, "http").withProxyEnvironment(environment)) {
+                proxy.start();
+                Run run = daemon(Map.of(), "--docker-proxy", proxy.url(), "--docker-proxy", "http://127.0.0.1:" + refusing,
+                        "discover", "--output", "json", "--filter", TestContainer.THIS_RUN);
+                assertEquals(3, run.code(), "a target failed, the other was discovered: " + run.err());
+                assertEquals(1, run.err().lines().count(), run.err());
+                assertTrue(run.err().contains("127.0.0.1:" + refusing), run.err());
+                JsonNode inventory = new ObjectMapper().readTree(run.out());
+
+                // The output has the shapes this run is about.
+                String denied = environment == withoutNetworks ? "list-networks" : "exec-create";
+                assertTrue(StreamSupport.stream(inventory.at("/engines/0/capabilities/checks").spliterator(), false)
+                        .anyMatch(c -> c.path("capability").asText().equals(denied) && c.path("status").asText().equals("denied")), denied + " denied: " + run.out());
+                assertTrue(StreamSupport.stream(inventory.path("notes").spliterator(), false)
+                        .anyMatch(n -> n.path("code").asText().equals("target-failed") && n.path("subject").asText().contains(String.valueOf(refusing))),
+                        "the failed target's note: " + inventory.path("notes"));
+                if (environment == withoutNetworks) {
+                    assertTrue(inventory.findValues("route").stream().anyMatch(r -> r.asText().equals("exec")), "evidence read by exec: " + run.out());
+                } else {
+                    assertTrue(StreamSupport.stream(inventory.at("/engines/0/notes").spliterator(), false)
+                            .anyMatch(n -> n.path("code").asText().equals("detection-degraded")), "detection without exec: " + run.out());
+                }
+
+                assertEquals(Set.of(), schema.validate(inventory), run.out());
+            }
+        }
+    }
+
+    /** The inventory's JSON Schema as the tarball ships it: in the engine jar under lib/. */
+    private JsonSchema shippedSchema() throws IOException {
+        Path engineJar;
+        try (var jars = Files.list(home.resolve("lib"))) {
+            engineJar = jars.filter(j -> j.getFileName().toString().matches("scanopy-engine-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no scanopy-engine jar in " + home.resolve("lib")));
+        }
+        try (JarFile jar = new JarFile(engineJar.toFile())) {
+            JarEntry entry = jar.getJarEntry(SCHEMA);
+            assertTrue(entry != null, SCHEMA + " missing from " + engineJar);
+            try (var in = jar.getInputStream(entry)) {
+                return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            }
+        }
     }
 
     @Test

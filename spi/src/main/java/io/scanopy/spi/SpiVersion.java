@@ -7,7 +7,7 @@ package io.scanopy.spi;
  */
 public final class SpiVersion {
     /** Semantic version of the SPI; the major part changes only on a breaking change. */
-    public static final String CURRENT = "1.4.0";
+    public static final String CURRENT = "1.5.0";
 
     private SpiVersion() {
     }

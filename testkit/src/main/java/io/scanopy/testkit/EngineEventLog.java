@@ -72,9 +72,22 @@ public final class EngineEventLog {
      * @throws InterruptedException when interrupted
      */
     public List<Event> events(long untilMillis) throws InterruptedException {
+        return events(untilMillis, null);
+    }
+
+    /**
+     * @param untilMillis the end, in epoch milliseconds
+     * @param label only events of containers with this label ({@code key=value}), or null for all; the
+     *     engine filters, so a busy shared engine's other events are not read at all (Podman: filtered here)
+     * @return those events between the start and the end (bounded wait)
+     * @throws InterruptedException when interrupted
+     */
+    public List<Event> events(long untilMillis, String label) throws InterruptedException {
         Thread.sleep(200);
         if (Engine.PODMAN) {
-            return podmanEvents(untilMillis);
+            List<Event> all = podmanEvents(untilMillis);
+            return label == null ? all : all.stream().filter(e -> e.getActor() != null && e.getActor().getAttributes() != null
+                    && label.equals(label.substring(0, label.indexOf('=') + 1) + e.getActor().getAttributes().get(label.substring(0, label.indexOf('='))))).toList();
         }
         List<Event> events = new ArrayList<>();
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
@@ -85,7 +98,11 @@ public final class EngineEventLog {
                 }
             }
         };
-        DockerClientFactory.instance().client().eventsCmd().withSince(dockerTime(sinceMillis)).withUntil(dockerTime(untilMillis)).exec(callback);
+        var command = DockerClientFactory.instance().client().eventsCmd().withSince(dockerTime(sinceMillis)).withUntil(dockerTime(untilMillis));
+        if (label != null) {
+            command.withLabelFilter(label);
+        }
+        command.exec(callback);
         callback.awaitCompletion(20, TimeUnit.SECONDS);
         synchronized (events) {
             return List.copyOf(events);
@@ -130,6 +147,15 @@ public final class EngineEventLog {
      */
     public Map<String, Integer> execCreates() throws InterruptedException {
         return execCreates(events());
+    }
+
+    /**
+     * @param label only containers with this label ({@code key=value})
+     * @return exec_create events per container id of those containers, from the start until now
+     * @throws InterruptedException when interrupted
+     */
+    public Map<String, Integer> execCreates(String label) throws InterruptedException {
+        return execCreates(events(System.currentTimeMillis(), label));
     }
 
     /**

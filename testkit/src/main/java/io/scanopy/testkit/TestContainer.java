@@ -1,6 +1,8 @@
 package io.scanopy.testkit;
 
 import com.github.dockerjava.api.model.ExposedPort;
+import io.scanopy.engine.config.ConfigurationException;
+import io.scanopy.engine.config.ContainerFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +20,20 @@ public final class TestContainer extends GenericContainer<TestContainer> {
     public static final String RUN_LABEL = "io.scanopy.test.run";
     /** This JVM's run id. */
     public static final String RUN_ID = UUID.randomUUID().toString();
+    /** The filter that keeps this run's containers, as {@code --filter} takes it. */
+    public static final String THIS_RUN = "label=" + RUN_LABEL + "=" + RUN_ID;
+
+    /**
+     * @return a filter that discovers and probes this run's containers only: on a shared engine,
+     *     a test that probed every container would put its execs in other tests' counts
+     */
+    public static ContainerFilter thisRun() {
+        try {
+            return ContainerFilter.parse(List.of(THIS_RUN));
+        } catch (ConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private final List<ExposedPort> exposed = new ArrayList<>();
     private final List<Integer> published = new ArrayList<>();

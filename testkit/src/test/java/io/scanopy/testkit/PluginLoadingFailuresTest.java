@@ -37,6 +37,9 @@ class PluginLoadingFailuresTest {
         writeArchive(archives.resolve("ghost.zip"), Map.of("Plugin-Id", "ghost-plugin", "Plugin-Version", "1.0.0", "Plugin-Requires", ">=1.0.0"),
                 "com.example.GhostPlugin\n");
         Files.writeString(archives.resolve("corrupt.zip"), "this is not a zip");
+        // A library's service file (MINA SSHD's file-system provider, say) declares nothing of the plugin's.
+        writeArchive(archives.resolve("lib-services.zip"), Map.of("Plugin-Id", "lib-services-plugin", "Plugin-Version", "1.0.0", "Plugin-Requires", ">=1.0.0"),
+                null, Map.of("META-INF/services/java.nio.file.spi.FileSystemProvider", "com.example.LibraryFileSystemProvider\n"));
         try (var built = Files.list(PluginFixtures.builtFolder("scanopy.test.pluginArchives"))) {
             for (Path p : built.toList()) {
                 Files.copy(p, archives.resolve(p.getFileName()));
@@ -48,7 +51,8 @@ class PluginLoadingFailuresTest {
             assertEquals(PluginSource.ARCHIVE, registry.plugins().get(0).source());
 
             Map<String, String> reasons = registry.failures().stream().collect(Collectors.toMap(PluginLoadFailure::name, PluginLoadFailure::reason));
-            assertEquals(4, reasons.size(), reasons.toString());
+            assertEquals(5, reasons.size(), reasons.toString());
+            assertEquals("declares no DockerAccessPlugin extension (no META-INF/services/io.scanopy.spi.DockerAccessPlugin in the archive)", reasons.get("lib-services-plugin"));
             assertTrue(reasons.get("no-id.zip").contains("id"), reasons.get("no-id.zip"));
             assertTrue(reasons.get("future-plugin").contains("requires SPI >=9.0.0") && reasons.get("future-plugin").contains("provides SPI " + io.scanopy.spi.SpiVersion.CURRENT), reasons.get("future-plugin"));
             assertTrue(reasons.get("ghost-plugin").contains("class com.example.GhostPlugin is declared but missing"), reasons.get("ghost-plugin"));
@@ -82,6 +86,11 @@ class PluginLoadingFailuresTest {
 
     /** A pf4j archive laid out as ours: classes/META-INF/MANIFEST.MF and an extension index. */
     private static void writeArchive(Path zip, Map<String, String> manifestEntries, String services) throws IOException {
+        writeArchive(zip, manifestEntries, services, Map.of());
+    }
+
+    /** As above, with lib/library.jar holding the given files (a bundled library). */
+    private static void writeArchive(Path zip, Map<String, String> manifestEntries, String services, Map<String, String> libraryFiles) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifestEntries.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
@@ -92,6 +101,19 @@ class PluginLoadingFailuresTest {
             if (services != null) {
                 z.putNextEntry(new ZipEntry("classes/META-INF/services/io.scanopy.spi.DockerAccessPlugin"));
                 z.write(services.getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+            if (!libraryFiles.isEmpty()) {
+                java.io.ByteArrayOutputStream jar = new java.io.ByteArrayOutputStream();
+                try (ZipOutputStream library = new ZipOutputStream(jar)) {
+                    for (Map.Entry<String, String> file : libraryFiles.entrySet()) {
+                        library.putNextEntry(new ZipEntry(file.getKey()));
+                        library.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+                        library.closeEntry();
+                    }
+                }
+                z.putNextEntry(new ZipEntry("lib/library.jar"));
+                z.write(jar.toByteArray());
                 z.closeEntry();
             }
         }

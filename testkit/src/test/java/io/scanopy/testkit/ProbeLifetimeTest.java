@@ -113,8 +113,9 @@ class ProbeLifetimeTest {
             outcome = detector.detect(docker, inspected(), options, null);
         }
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
-        // Each hangs for more than its 2 s: all 7 at once end by their own limit, not by the 30 s deadline.
-        assertTrue(elapsedMs < 2_000 + 2_500, "bounded by the per-container limit: " + elapsedMs + " ms");
+        // Each hangs for more than its 2 s: all 7 at once end by their own limit, not by the 30 s deadline
+        // (the margin is for 7 exec starts on a loaded 2-core machine: 4.52 s was seen there; the deadline is far past it).
+        assertTrue(elapsedMs < 2_000 + 5_000, "bounded by the per-container limit, not the 30 s deadline: " + elapsedMs + " ms");
         for (TestContainer c : hanging) {
             Note limited = outcome.notes().stream().filter(n -> n.code().equals("probe-limited") && c.getContainerId().equals(n.subject())).findFirst()
                     .orElseThrow(() -> new AssertionError(c.getDockerImageName() + ": " + outcome.notes()));

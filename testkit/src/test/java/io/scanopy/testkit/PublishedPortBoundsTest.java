@@ -47,7 +47,10 @@ class PublishedPortBoundsTest {
             System.out.println("| published port, " + what + " | discover --probe-published-ports | - | " + took.toMillis() + " ms | probed |");
             assertEquals(List.of(), result.failures());
             Container c = result.inventory().engines().get(0).containers().stream().filter(x -> x.id().equals(talker.getContainerId())).findFirst().orElseThrow();
-            assertTrue(result.inventory().engines().get(0).notes().stream().noneMatch(n -> n.code().contains("deadline")),
+            // The deadline's note names the containers it cut short: this one must not be among them (others on the shared engine are not judged).
+            String name = talker.getContainerName().substring(1);
+            assertTrue(result.inventory().engines().get(0).notes().stream()
+                            .noneMatch(n -> n.code().equals("detection-partial") && List.of(n.subject().split(",")).contains(name)),
                     "the prober let go long before the detection deadline: " + result.inventory().engines().get(0).notes());
             assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, what + " took " + took + " (the prober's bound is 2 s per request)");
             assertTrue(c.services().isEmpty() || c.services().size() < 50, c.services().toString());

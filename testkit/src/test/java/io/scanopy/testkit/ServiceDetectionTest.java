@@ -135,8 +135,13 @@ class ServiceDetectionTest {
         }
     }
 
+    /**
+     * Discovers and probes this run's containers only: the engine is shared, and probing another
+     * test's containers would put execs in their counts (and theirs in ours, were they to probe
+     * everything).
+     */
     private DockerEngine discover(DiscoveryEngine engine, TargetSpec target, DetectionOptions options) {
-        DiscoveryResult result = engine.discover(List.of(target), DiscoveryOptions.defaults().withDetection(options));
+        DiscoveryResult result = engine.discover(List.of(target), DiscoveryOptions.defaults().withDetection(options).withFilter(TestContainer.thisRun()));
         assertEquals(List.of(), result.failures());
         return result.inventory().engines().get(0);
     }

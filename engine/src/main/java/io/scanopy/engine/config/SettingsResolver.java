@@ -154,7 +154,9 @@ public final class SettingsResolver {
     private static URI parseUrl(String text, String setting) throws ConfigurationException {
         // Every message shows the URL without user information: it may hold a password.
         String shown = Transports.withoutUserInfo(text.strip());
-        if (text.contains("@")) {
+        if (isSshUser(text)) {
+            // ssh://user@host names the login, as the Docker CLI's DOCKER_HOST does; a password never (keys or the agent authenticate).
+        } else if (text.contains("@")) {
             // Any '@': a password with a '/' or a space leaves the parser no user information to find.
             // No socket proxy takes credentials in the URL; it would be ignored and logged.
             throw new ConfigurationException(setting + " has a user name or password in its URL (" + shown
@@ -175,6 +177,17 @@ public final class SettingsResolver {
             // getReason(), unlike getMessage(), does not quote the input.
             throw new ConfigurationException(setting + "=" + shown + " is not a valid URL (" + e.getReason() + ") — write it as http://HOST:PORT or https://HOST:PORT");
         }
+    }
+
+    /** An ssh:// URL whose user information is a user name alone (no ':' password, one '@'). */
+    private static boolean isSshUser(String text) {
+        String t = text.strip();
+        if (!t.regionMatches(true, 0, "ssh://", 0, 6)) {
+            return false;
+        }
+        int at = t.indexOf('@');
+        String user = at < 0 ? "" : t.substring(6, at);
+        return at > 6 && t.indexOf('@', at + 1) < 0 && !user.contains(":") && !user.contains("/") && user.chars().noneMatch(Character::isWhitespace);
     }
 
     /**

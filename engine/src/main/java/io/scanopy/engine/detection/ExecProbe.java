@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -20,8 +21,10 @@ import java.util.regex.Pattern;
  * skipped). Only a random marker and paths checked against
  * {@link Catalogue#SAFE_PATH} are passed, as arguments — never anything taken from the
  * container. Every answer is hex-encoded inside the container, so no answer can forge a frame
- * or spill into another; answers are capped at 64 KiB, requests at 2-3 s, and the whole output
- * at {@link #MAX_OUTPUT} bytes. The Engine API cannot stop an exec, so the script is given its
+ * or spill into another; frames out of the script's own order, which only another process writing
+ * into the probe's output can make, void the whole output ({@link #TAMPERED}); answers are capped at 64 KiB, requests at 2-3 s, and the whole output
+ * at {@link #MAX_OUTPUT} bytes (a probe past it keeps its whole frames before the cap and says
+ * it was capped, not that it timed out). The Engine API cannot stop an exec, so the script is given its
  * limit in seconds and a watchdog inside it kills its own process group when the limit is up:
  * nothing of a probe outlives its limit by more than a second, whether or not anyone still
  * waits for it (a deadline passed, the process was stopped). Without a shell a second exec reads
@@ -36,7 +39,13 @@ import java.util.regex.Pattern;
 public final class ExecProbe {
     /** Output read from one exec at most; the rest is dropped. */
     public static final int MAX_OUTPUT = 4 * 1024 * 1024;
+    /** The limitation of a probe whose output held frames the probe did not write: none of it is used. */
+    static final String TAMPERED = "its output held frames the probe did not write (another process in the container wrote into it), so none of it is used";
+    /** The limitation of a probe whose output passed {@link #MAX_OUTPUT}: what it says on the container's note. */
+    static final String CAPPED = "its output passed the exec's " + MAX_OUTPUT / (1024 * 1024) + " MiB cap: what came after was dropped, the answers before it are kept";
     private static final Pattern HEX = Pattern.compile("[0-9a-f]*");
+    /** The frames the probe prints at most once. */
+    private static final Set<String> ONCE = Set.of("PORTS", "CLIENT", "RAW", "DENIED", "UNBOUNDED", "DONE");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -85,6 +94,7 @@ public final class ExecProbe {
                 throw new IllegalArgumentException("unsafe probe: " + probe);
             }
         }
+        probes = withoutRepeats(probes);
         long end = System.nanoTime() + limit.toNanos();
         Attempt first = attempt(docker, containerId, probes, end, user);
         if (user == null || first.deniedAsUser() == null) {
@@ -94,6 +104,25 @@ public final class ExecProbe {
         Attempt own = first.noShell() ? withoutShell(docker, containerId, null, Duration.ofNanos(Math.max(0, end - System.nanoTime())).plus(GRACE))
                 : attempt(docker, containerId, probes, end, null);
         return own.result().withUserFallback("as " + user + " " + first.deniedAsUser(), first.execs() + own.execs());
+    }
+
+    /**
+     * The specifications with none the probe would repeat: a PORT:PATH whose *:PATH is there too
+     * asks that port the same path again. The script then asks each port each path once, so an
+     * answer repeated in its output was not its own ({@link #fromTheProbe}).
+     *
+     * @param probes the specifications, *:/ first
+     * @return the same, in order, without repeats
+     */
+    static List<String> withoutRepeats(List<String> probes) {
+        Set<String> kept = new java.util.LinkedHashSet<>();
+        for (String probe : probes) {
+            int colon = probe.indexOf(':');
+            if (colon < 0 || probe.startsWith("*:") || !probes.contains("*" + probe.substring(colon))) {
+                kept.add(probe);
+            }
+        }
+        return List.copyOf(kept);
     }
 
     /**
@@ -134,6 +163,10 @@ public final class ExecProbe {
             return new Attempt(ProbeResult.notRun("exec failed: " + first.failure()), permissionDenied(first.failure()) ? "the exec could not start (permission denied)" : null);
         }
         String text = first.text();
+        if (first.truncated()) {
+            // The cap cut the last line short: only whole frames are read.
+            text = text.substring(0, text.lastIndexOf('\n') + 1);
+        }
         String timedOut = "the probe timed out after " + seconds + " s";
         if (!text.contains(marker + " PORTS")) {
             if (permissionDenied(text)) {
@@ -149,10 +182,15 @@ public final class ExecProbe {
             return new Attempt(first.timedOut() ? ProbeResult.unavailable(timedOut, 1).cutShort() : ProbeResult.unavailable("the probe produced no result", 1), null);
         }
         List<String> denied = denied(text, marker);
-        // No DONE frame: the watchdog ended the probe at its limit (or we stopped waiting).
-        boolean finished = text.contains(marker + " DONE");
-        ProbeResult result = parse(text, marker, 1, !finished ? timedOut + " (it stopped itself there); answers so far are kept"
-                : first.truncated() ? "output over " + MAX_OUTPUT + " bytes was dropped" : null);
+        // Past the cap the DONE frame is dropped with the rest: the cap, not the limit, ended what was read.
+        boolean capped = first.truncated();
+        // No DONE frame otherwise: the watchdog ended the probe at its limit (or we stopped waiting).
+        boolean finished = capped || text.contains(marker + " DONE");
+        ProbeResult result = parse(text, marker, 1, capped ? CAPPED : !finished ? timedOut + " (it stopped itself there); answers so far are kept" : null);
+        if (TAMPERED.equals(result.limitation())) {
+            // Its DENIED frame may be forged too: no second run as another user because of it.
+            return new Attempt(result, null);
+        }
         return new Attempt(finished ? result : result.cutShort(),
                 denied.isEmpty() ? null : "could not use " + String.join(", ", denied) + " (not readable or not executable for that user)");
     }
@@ -206,11 +244,15 @@ public final class ExecProbe {
         List<HttpAnswer> answers = new ArrayList<>();
         List<BannerAnswer> banners = new ArrayList<>();
         boolean unbounded = false;
+        Set<String> seen = new HashSet<>();
         for (String line : text.split("\n")) {
             if (!line.startsWith(marker + " ")) {
                 continue;
             }
             String[] f = line.substring(marker.length() + 1).split(" ", -1);
+            if ((seen.contains("DONE") || ONCE.contains(f[0])) && !fromTheProbe(f[0], null, seen, ports)) {
+                return ProbeResult.unavailable(TAMPERED, execs);
+            }
             switch (f[0]) {
                 case "PORTS" -> {
                     ports = new TreeSet<>();
@@ -226,11 +268,17 @@ public final class ExecProbe {
                     // PORT GREETING HEX: the greeting is one this probe knows, or "-" for none.
                     if (f.length == 4 && f[1].matches("[0-9]{1,5}") && (f[2].equals("-") || Catalogue.GREETINGS.contains(f[2]))
                             && HEX.matcher(f[3]).matches() && f[3].length() % 2 == 0 && !f[3].isEmpty()) {
+                        if (!fromTheProbe("BANNER " + f[1], Integer.parseInt(f[1]), seen, ports)) {
+                            return ProbeResult.unavailable(TAMPERED, execs);
+                        }
                         banners.add(new BannerAnswer(Integer.parseInt(f[1]), f[2].equals("-") ? null : f[2], BannerAnswer.render(HexFormat.of().parseHex(f[3]))));
                     }
                 }
                 case "HTTP" -> {
                     if (f.length == 4 && f[1].matches("[0-9]{1,5}") && HEX.matcher(f[3]).matches() && f[3].length() % 2 == 0) {
+                        if (!fromTheProbe("HTTP " + f[1] + " " + f[2], Integer.parseInt(f[1]), seen, ports)) {
+                            return ProbeResult.unavailable(TAMPERED, execs);
+                        }
                         String raw = new String(HexFormat.of().parseHex(f[3]), StandardCharsets.UTF_8);
                         HttpAnswer.parse(Integer.parseInt(f[1]), f[2], raw).ifPresent(answers::add);
                     }
@@ -246,6 +294,23 @@ public final class ExecProbe {
             limitation = "no sleep in the container, so the probe could not bound its own run time: it asked nothing over HTTP (listening ports only)";
         }
         return new ProbeResult(execs, ports, answers, banners, client, limitation, false, null, false, null);
+    }
+
+    /**
+     * Whether a well-formed frame fits the probe's own order, which the script keeps whatever a
+     * container says: PORTS, CLIENT, RAW, DENIED, UNBOUNDED and DONE at most once, nothing after
+     * DONE, an answer or banner only for a port PORTS listed and once per port (and path).
+     * Answers are hex, so no answer makes a frame: a frame out of this order was written into
+     * the probe's output by another process (one running as the probe's user may open it under
+     * /proc), and then none of the output can be trusted.
+     *
+     * @param kind the frame's kind, and for an answer its port (and path)
+     * @param port the port an answer or banner is for, or null for the other kinds
+     * @param seen the frames so far, by kind; this one is added
+     * @param ports the ports PORTS listed, or null before it
+     */
+    private static boolean fromTheProbe(String kind, Integer port, Set<String> seen, Set<Integer> ports) {
+        return !seen.contains("DONE") && (port == null || ports != null && ports.contains(port)) && seen.add(kind);
     }
 
     private static byte[] randomBytes() {

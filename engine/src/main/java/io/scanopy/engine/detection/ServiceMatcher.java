@@ -6,6 +6,7 @@ import io.scanopy.spi.inventory.Note;
 import io.scanopy.spi.inventory.DetectedService.Evidence;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.function.ToDoubleFunction;
  * answers. A service's confidence combines the kinds of evidence that agree (see {@code combined});
  * every matching rule is evidence. What the probe read outranks guesses: a port that answered
  * HTTP no rule recognised drops the port-only guesses for it and is reported as an unrecognised
- * HTTP service.
+ * HTTP service; so does a port whose banner no rule recognised (an unrecognised TCP service).
  */
 public final class ServiceMatcher {
     /** Label that names the container's service (catalogue id or name), overriding detection. */
@@ -94,7 +95,9 @@ public final class ServiceMatcher {
 
     /** The id of the service reported for a port that answered HTTP no rule recognised. */
     public static final String UNRECOGNISED_HTTP = "unrecognised-http";
-    /** What the probe knows of such a port: it speaks HTTP, not what it is. Above a port guess, below any recognition. */
+    /** The id of the service reported for a port whose banner no rule recognised. */
+    public static final String UNRECOGNISED_BANNER = "unrecognised-banner";
+    /** What the probe knows of such a port: it speaks HTTP (or says something), not what it is. Above a port guess, below any recognition. */
     static final double UNRECOGNISED_HTTP_CONFIDENCE = 0.5;
     /** The catalogue category of servers that host applications: an application recognised in one ranks above it. */
     static final String WEB_SERVER = "web-server";
@@ -137,29 +140,33 @@ public final class ServiceMatcher {
         }
         Set<Integer> bannered = new HashSet<>();
         banners.forEach(b -> bannered.add(b.port()));
-        Set<Integer> recognised = new HashSet<>();
-        for (ServiceDefinition definition : catalogue.definitions()) {
+        // Which definitions recognised what each port answered or announced.
+        Map<Integer, Set<Integer>> recognisedBy = new HashMap<>();
+        for (int i = 0; i < catalogue.definitions().size(); i++) {
             List<Hit> hits = new ArrayList<>();
-            for (ServiceDefinition.Rule rule : definition.rules()) {
+            for (ServiceDefinition.Rule rule : catalogue.definitions().get(i).rules()) {
                 Hit hit = evaluate(rule, container, image, ports, listening, answers, banners, httpRoute);
                 if (hit != null) {
                     hits.add(hit);
                     if (hit.answer() != null) {
-                        recognised.add(containerPort(container, hit.answer(), httpRoute));
+                        recognisedBy.computeIfAbsent(containerPort(container, hit.answer(), httpRoute), p -> new HashSet<>()).add(i);
                     }
                     if (hit.banner() != null) {
-                        recognised.add(hit.banner().port());
+                        recognisedBy.computeIfAbsent(hit.banner().port(), p -> new HashSet<>()).add(i);
                     }
                 }
             }
             hitsByDefinition.add(hits);
         }
+        Set<Integer> recognised = recognisedBy.keySet();
         List<Found> found = new ArrayList<>();
         for (int i = 0; i < hitsByDefinition.size(); i++) {
-            // A port guess is dropped where the probe read that port's HTTP answer or banner and no rule recognised it.
+            // A port guess stands only where the probe read nothing from that port, or what it read this
+            // definition recognised: SSH announced on MySQL's port is not MySQL, whether or not a rule knows SSH.
+            int definition = i;
             List<Hit> kept = hitsByDefinition.get(i).stream()
                     .filter(h -> h.kind() != Kind.PORT || !answered.containsKey(h.rule().port()) && !bannered.contains(h.rule().port())
-                            || recognised.contains(h.rule().port()))
+                            || recognisedBy.getOrDefault(h.rule().port(), Set.of()).contains(definition))
                     .toList();
             if (!kept.isEmpty()) {
                 found.add(Found.of(catalogue.definitions().get(i), kept));
@@ -176,7 +183,24 @@ public final class ServiceMatcher {
             found.add(new Found(new DetectedService(UNRECOGNISED_HTTP, "HTTP service", UNRECOGNISED_HTTP_CONFIDENCE, unrecognised),
                     false, false, UNRECOGNISED_HTTP_CONFIDENCE, 1));
         }
+        List<Evidence> unrecognisedBanners = new ArrayList<>();
+        for (BannerAnswer b : banners) {
+            if (!recognised.contains(b.port()) && !b.firstLine().isEmpty() && unrecognisedBanners.stream().noneMatch(e -> e.port() == b.port())) {
+                unrecognisedBanners.add(new Evidence("exec", UNRECOGNISED_BANNER, b.port(), null, null,
+                        bannerDetail(b) + "; no catalogue rule recognised it"));
+            }
+        }
+        if (!unrecognisedBanners.isEmpty()) {
+            found.add(new Found(new DetectedService(UNRECOGNISED_BANNER, "TCP service", UNRECOGNISED_HTTP_CONFIDENCE, unrecognisedBanners),
+                    false, false, UNRECOGNISED_HTTP_CONFIDENCE, 1));
+        }
         return rank(found);
+    }
+
+    /** What a banner evidence says: the port, the greeting if one was sent, and the first line. */
+    private static String bannerDetail(BannerAnswer banner) {
+        return (banner.greeting() == null ? "port " + banner.port() + " announced" : "port " + banner.port() + " answered " + banner.greeting() + " with")
+                + " \"" + quote(banner.firstLine()) + "\"";
     }
 
     /** The kinds of evidence: each counts once in a service's confidence. */
@@ -273,9 +297,7 @@ public final class ServiceMatcher {
             if (banner == null) {
                 return null;
             }
-            String said = (banner.greeting() == null ? "port " + banner.port() + " announced" : "port " + banner.port() + " answered " + banner.greeting() + " with")
-                    + " \"" + quote(banner.firstLine()) + "\"";
-            return new Hit(rule, Kind.BANNER, rule.confidence(), null, banner, new Evidence("exec", rule.id(), banner.port(), null, null, said));
+            return new Hit(rule, Kind.BANNER, rule.confidence(), null, banner, new Evidence("exec", rule.id(), banner.port(), null, null, bannerDetail(banner)));
         }
         HttpAnswer answer = null;
         if (rule.http() != null) {

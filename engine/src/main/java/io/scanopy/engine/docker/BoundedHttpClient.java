@@ -4,6 +4,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.UnixSocket;
 import io.scanopy.engine.concurrent.DaemonThreads;
 import io.scanopy.engine.docker.AnswerException.Stage;
+import io.scanopy.spi.Transport;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client under every Docker request: httpclient5 set up as docker-java's own transport
- * sets it up (unix socket or TCP, TLS, one pool), plus what that transport lacks. Each request
+ * sets it up (unix socket or TCP, TLS, one pool; or a plugin's own stream, {@link ConnectorSocket}), plus what that transport lacks. Each request
  * has a total deadline — connect, status line and headers, and body — kept by a watchdog that
  * aborts the exchange, so an answer sent one byte at a time ends when the deadline does, not
  * when the sender stops; a body larger than its cap ends with an error, never in memory; and an
@@ -98,13 +99,14 @@ final class BoundedHttpClient implements DockerHttpClient {
     private final Policy policy;
     private final Duration connectTimeout;
 
-    BoundedHttpClient(URI dockerHost, SSLContext ssl, int maxConnections, Duration connectTimeout, Duration idleTimeout, Policy policy) {
+    BoundedHttpClient(URI dockerHost, SSLContext ssl, Transport.Connector connector, int maxConnections, Duration connectTimeout, Duration idleTimeout, Policy policy) {
         this.policy = policy;
         this.connectTimeout = connectTimeout;
         boolean unix = "unix".equals(dockerHost.getScheme());
+        boolean connected = connector != null;
         String socketPath = dockerHost.getPath();
-        if (unix) {
-            host = new HttpHost("unix", "localhost", 2375);
+        if (unix || connected) {
+            host = new HttpHost(unix ? "unix" : "http", "localhost", 2375);
         } else if ("tcp".equals(dockerHost.getScheme())) {
             host = new HttpHost(ssl != null ? "https" : "http", dockerHost.getHost(), dockerHost.getPort());
         } else {
@@ -112,7 +114,7 @@ final class BoundedHttpClient implements DockerHttpClient {
         }
         TlsSocketStrategy tls = ssl != null ? new DefaultClientTlsStrategy(ssl) : DefaultClientTlsStrategy.createSystemDefault();
         DefaultHttpClientConnectionOperator operator = new DefaultHttpClientConnectionOperator(
-                proxy -> unix ? UnixSocket.get(socketPath) : proxy == null ? new Socket() : new Socket(proxy), null, null,
+                proxy -> unix ? UnixSocket.get(socketPath) : connected ? new ConnectorSocket(connector) : proxy == null ? new Socket() : new Socket(proxy), null, null,
                 name -> "https".equalsIgnoreCase(name) ? tls : null);
         Http1Config http1 = Http1Config.custom().setMaxLineLength(MAX_LINE).setMaxHeaderCount(MAX_HEADERS).build();
         PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager(operator, null, null, null,

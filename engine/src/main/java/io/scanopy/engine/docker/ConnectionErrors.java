@@ -60,6 +60,12 @@ final class ConnectionErrors {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof Transport.ConnectFailure explained) {
+                // The plugin that made the connection knows best what went wrong, in one line.
+                return new DockerAccessException(Kind.OTHER, "Cannot connect to " + where + ": " + explained.getMessage(), failure);
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
             String lower = message.toLowerCase(Locale.ROOT);
             if (t instanceof UnknownHostException) {

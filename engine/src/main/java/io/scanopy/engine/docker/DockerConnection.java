@@ -64,6 +64,8 @@ public final class DockerConnection implements AutoCloseable {
     private final Transport transport;
     private final URI dockerHost;
     private final SSLContext ssl;
+    /** A plugin's own connection ({@link Transport.Connected}); null for a socket or TCP. */
+    private final Transport.Connector connector;
     private final Duration timeout;
     /** Raw requests: checks, probes, lists and inspections, each within its deadline. */
     private final DockerHttpClient http;
@@ -76,13 +78,14 @@ public final class DockerConnection implements AutoCloseable {
 
     private DockerConnection(Transport transport, URI dockerHost, SSLContext ssl, Duration timeout) {
         this.transport = transport;
+        this.connector = transport instanceof Transport.Connected plugged ? plugged.connector() : null;
         this.dockerHost = dockerHost;
         this.ssl = ssl;
         this.timeout = timeout;
         Duration connect = CONNECT_TIMEOUT.compareTo(timeout) < 0 ? CONNECT_TIMEOUT : timeout;
-        this.http = new BoundedHttpClient(dockerHost, ssl, MAX_CONNECTIONS, connect, timeout,
+        this.http = new BoundedHttpClient(dockerHost, ssl, connector, MAX_CONNECTIONS, connect, timeout,
                 (method, path) -> new BoundedHttpClient.Bounds(deadline(), timeout, true, Long.MAX_VALUE));
-        this.execHttp = new BoundedHttpClient(dockerHost, ssl, MAX_CONNECTIONS, connect, timeout,
+        this.execHttp = new BoundedHttpClient(dockerHost, ssl, connector, MAX_CONNECTIONS, connect, timeout,
                 (method, path) -> new BoundedHttpClient.Bounds(deadline(), timeout, !isExecStart(method, path), isExecStart(method, path) ? Long.MAX_VALUE : MAX_OBJECT_ANSWER));
         this.api = typedClient(null);
     }
@@ -153,6 +156,9 @@ public final class DockerConnection implements AutoCloseable {
                     throw new DockerAccessException(Kind.CONFIGURATION, e.getMessage(), e);
                 }
             }
+        } else if (transport instanceof Transport.Connected) {
+            // The plugin opens every connection; the URI only names it.
+            dockerHost = URI.create("connected://localhost");
         } else {
             throw new IllegalArgumentException("unknown transport " + transport);
         }
@@ -463,7 +469,7 @@ public final class DockerConnection implements AutoCloseable {
             path.append("&since=").append(since.getEpochSecond()).append('.').append(String.format("%09d", since.getNano()));
         }
         // Its headers come within the deadline (Docker sends them at once); its body is a stream without one.
-        DockerHttpClient client = new BoundedHttpClient(dockerHost, ssl, 1, CONNECT_TIMEOUT.compareTo(timeout) < 0 ? CONNECT_TIMEOUT : timeout, EVENTS_READ_TIMEOUT,
+        DockerHttpClient client = new BoundedHttpClient(dockerHost, ssl, connector, 1, CONNECT_TIMEOUT.compareTo(timeout) < 0 ? CONNECT_TIMEOUT : timeout, EVENTS_READ_TIMEOUT,
                 (method, p) -> new BoundedHttpClient.Bounds(timeout, timeout, false, Long.MAX_VALUE));
         DockerHttpClient.Response response = null;
         try {

@@ -17,8 +17,8 @@ import java.io.OutputStream;
 import java.util.Locale;
 
 /**
- * The inventory's JSON form (documented in {@code docs/inventory.md}, schema in
- * {@code docs/inventory.schema.json}). Deterministic: properties and map keys sorted, lists
+ * The inventory's JSON form (documented in {@code docs/inventory.md}; its JSON Schema is
+ * {@code inventory.schema.json} beside this class, in the engine jar). Deterministic: properties and map keys sorted, lists
  * already ordered by the engine, nulls left out, enums as lower-case words, times as ISO-8601.
  */
 public final class InventoryJson {

@@ -173,7 +173,7 @@ public final class PluginRegistry implements AutoCloseable {
                 failures.add(new PluginLoadFailure(id, "failed to start: " + describe(e)));
                 continue;
             }
-            List<String> declared = new ArrayList<>(manager.getExtensionClassNames(id));
+            List<String> declared = declaredPlugins(wrapper, manager.getExtensionClassNames(id));
             List<DockerAccessPlugin> extensions = manager.getExtensions(DockerAccessPlugin.class, id);
             if (extensions.size() < declared.size()) {
                 failures.add(new PluginLoadFailure(id, missingExtensions(wrapper, declared, extensions)));
@@ -186,6 +186,30 @@ public final class PluginRegistry implements AutoCloseable {
                 register(byId, failures, new LoadedPlugin(extension, wrapper.getDescriptor().getVersion(), PluginSource.ARCHIVE, wrapper.getPluginPath().toString()));
             }
         }
+    }
+
+    /**
+     * The extension classes the plugin declares as {@link DockerAccessPlugin}s. pf4j's
+     * ServiceLoader-style index holds every {@code META-INF/services} entry of the archive,
+     * its libraries' too (an SSH library's file-system provider, say): only those named in a
+     * {@code META-INF/services/io.scanopy.spi.DockerAccessPlugin} of the archive itself count.
+     */
+    private static List<String> declaredPlugins(PluginWrapper wrapper, java.util.Set<String> indexed) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        String file = "META-INF/services/" + DockerAccessPlugin.class.getName();
+        try {
+            var urls = wrapper.getPluginClassLoader() instanceof java.net.URLClassLoader own
+                    ? own.findResources(file) : wrapper.getPluginClassLoader().getResources(file);
+            while (urls.hasMoreElements()) {
+                try (var in = urls.nextElement().openStream()) {
+                    new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                            .map(l -> l.replaceFirst("#.*", "").strip()).filter(l -> !l.isEmpty()).forEach(named::add);
+                }
+            }
+        } catch (IOException e) {
+            return new ArrayList<>(indexed);
+        }
+        return indexed.stream().filter(named::contains).sorted().toList();
     }
 
     private static String missingExtensions(PluginWrapper wrapper, List<String> declared, List<DockerAccessPlugin> loaded) {

@@ -176,6 +176,17 @@ class SettingsResolverTest {
     }
 
     @Test
+    void anSshUrlMayNameItsLoginButNeverAPassword() throws Exception {
+        // ssh://USER@HOST as the Docker CLI takes it: the user name is the login, keys authenticate.
+        io.scanopy.spi.TargetSpec target = SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", "ssh://ops@docker-host:2222"), null).targets().get(0);
+        assertEquals("ssh://ops@docker-host:2222", target.endpoint().toString());
+        assertEquals("ssh://docker-host:2222", target.label());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> SettingsResolver.resolve(CliSettings.none(), Map.of("SCANOPY_DOCKER_PROXY", "ssh://ops:hunter2@docker-host"), null));
+        assertTrue(!e.getMessage().contains("hunter2") && !e.getMessage().contains("ops"), "the secret is not repeated: " + e.getMessage());
+    }
+
+    @Test
     void aTargetLabelNeverCarriesAPassword() {
         assertEquals("http://docker-proxy:2375", new io.scanopy.spi.TargetSpec(java.net.URI.create("http://admin:hunter2@docker-proxy:2375"), null, null, Map.of()).label());
         // A raw '@' in the password leaves Java's parser no user information, only an authority: still not shown.

@@ -8,6 +8,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The probe's output framing: only marker lines count, and answers are hex, so a page cannot forge frames. */
 class ExecProbeParsingTest {
@@ -41,6 +43,55 @@ class ExecProbeParsingTest {
         assertEquals(Set.of(80), r.listeningPorts());
         assertEquals(List.of(80), r.answers().stream().map(HttpAnswer::port).toList());
         assertTrue(r.answers().get(0).body().contains("PORTS 1 2 3"), "the forged text stays inside the body it came in");
+    }
+
+    /**
+     * Frames the probe did not write: another process in the container that may open the probe's
+     * output under /proc (one running as the probe's user) wrote them. The script prints each
+     * kind once, answers only for ports it listed, once per port and path, nothing after DONE;
+     * output out of that order is not used at all.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a second PORTS, before the real one           | PORTS 3000 6379;PORTS 80;CLIENT nc;HTTP 80 / 4854;DONE",
+            "a second PORTS, after the real one            | PORTS 80;CLIENT nc;PORTS 3000;HTTP 80 / 4854;DONE",
+            "an answer for a port PORTS did not list       | PORTS 80;CLIENT nc;HTTP 80 / 4854;HTTP 3000 /api/health 4854;DONE",
+            "an answer before PORTS                        | HTTP 80 / 4854;PORTS 80;CLIENT nc;DONE",
+            "the same port and path twice                  | PORTS 80;CLIENT nc;HTTP 80 / 4854;HTTP 80 / 4855;DONE",
+            "a banner for a port PORTS did not list        | PORTS 80;CLIENT nc;HTTP 80 / ;BANNER 6379 redis-ping 2b504f4e47;DONE",
+            "a banner twice for one port                   | PORTS 21;CLIENT nc;HTTP 21 / ;BANNER 21 - 323230;BANNER 21 - 323230;DONE",
+            "anything after DONE                           | PORTS 80;CLIENT nc;HTTP 80 / 4854;DONE;HTTP 80 /admin 4854",
+            "a second DENIED, asking for the container's user | PORTS 80;CLIENT nc;DENIED od;DENIED nc;DONE",
+    })
+    void framesOutOfTheProbesOrderMeanNoneOfTheOutputIsUsed(String what, String frames) {
+        StringBuilder out = new StringBuilder();
+        for (String frame : frames.split(";")) {
+            out.append(M).append(' ').append(frame).append('\n');
+        }
+        ProbeResult r = ExecProbe.parse(out.toString(), M, 1, null);
+        assertEquals(null, r.listeningPorts(), what);
+        assertEquals(List.of(), r.answers(), what);
+        assertEquals(List.of(), r.banners(), what);
+        assertEquals(ExecProbe.TAMPERED, r.limitation(), what);
+    }
+
+    @Test
+    void aPortsOwnRuleForAPathEveryPortIsAskedIsNotSentTwice() {
+        // 8081:/ would make the script ask port 8081 for / twice: two answers for one port and path.
+        assertEquals(List.of("*:/", "*:/health", "3000:/api/health", "6379=redis-ping"),
+                ExecProbe.withoutRepeats(List.of("*:/", "8081:/", "*:/health", "3000:/api/health", "9000:/health", "*:/", "6379=redis-ping")));
+    }
+
+    @Test
+    void theProbesOwnOrderIsRead() {
+        String out = M + " PORTS 80 6379\n" + M + " CLIENT nc\n" + M + " RAW nc\n" + M + " HTTP 80 / " + hex("HTTP/1.1 200 OK\r\n\r\n") + "\n"
+                + M + " HTTP 80 /api/health " + hex("HTTP/1.1 404 Not Found\r\n\r\n") + "\n" + M + " HTTP 6379 / \n"
+                + M + " BANNER 6379 redis-ping " + hex("+PONG\r\n") + "\n" + M + " DONE\n";
+        ProbeResult r = ExecProbe.parse(out, M, 1, null);
+        assertEquals(Set.of(80, 6379), r.listeningPorts());
+        assertEquals(2, r.answers().size());
+        assertEquals(1, r.banners().size());
+        assertEquals(null, r.limitation());
     }
 
     @Test

@@ -54,19 +54,19 @@ class ServiceScoringTest {
 
     @Test
     void aTieGoesToTheStrongerEvidenceNeverToTheName(@TempDir Path dir) throws Exception {
-        // Both score 0.9: "aaa-guess" by image (0.8) and port (0.5), "zzz-seen" by what its page said (0.9).
+        // Both score 0.9: "aaa-guess" by image (0.8) and a port that said nothing (0.5), "zzz-seen" by what its page said (0.9).
         Path file = dir.resolve("tie.json");
         Files.writeString(file, """
                 {"services": [
                   {"id": "aaa-guess", "name": "AAA Guess", "category": "web-app", "rules": [
                     {"id": "aaa-image", "image": "(^|/)acme/app$", "confidence": 0.8},
-                    {"id": "aaa-port", "port": 7000, "confidence": 0.5}]},
+                    {"id": "aaa-port", "port": 7001, "confidence": 0.5}]},
                   {"id": "zzz-seen", "name": "ZZZ Seen", "category": "web-app", "rules": [
                     {"id": "zzz-title", "port": 7000, "http": {"path": "/", "title": "^ZZZ$"}, "confidence": 0.9}]}
                 ]}
                 """);
         List<DetectedService> found = new ServiceMatcher(Catalogue.withUserFile(file))
-                .match(container("acme/app:1", List.of()), Set.of(7000), List.of(page(7000, "ZZZ", Map.of(), "")), "exec");
+                .match(container("acme/app:1", List.of()), Set.of(7000, 7001), List.of(page(7000, "ZZZ", Map.of(), "")), "exec");
         assertEquals(List.of("zzz-seen", "aaa-guess"), found.stream().map(DetectedService::definitionId).toList(), found.toString());
         assertEquals(found.get(0).confidence(), found.get(1).confidence());
     }

@@ -37,6 +37,7 @@ class ApiVersionsTest {
             "1.60, 1.50, 1.50",   // engine dropped everything we know: its oldest is closest
             "1.52, null, 1.45",   // no MinAPIVersion (very old answer shape)
             "1.20, 1.12, null",   // older than we support: unversioned paths
+            "1.100, 1.9, 1.45",   // as numbers: 1.100 is above our newest and 1.9 below it (as strings, both the other way)
             "garbage, 1.12, null",
             "null, null, null",
     })

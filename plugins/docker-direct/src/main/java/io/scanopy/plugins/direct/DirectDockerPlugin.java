@@ -36,6 +36,13 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
 
     static final int SCORE_DIRECT = 100;
     static final int SCORE_GENERIC_HTTP = 10;
+    /**
+     * ssh:// is served by a plugin of its own (the docker-ssh example): this one takes it only
+     * when no such plugin is loaded, to say so.
+     */
+    static final int SCORE_SSH_UNSERVED = 1;
+    /** The message for ssh:// when no plugin serves it. */
+    static final String SSH_NEEDS_PLUGIN = "ssh:// needs the docker-ssh plugin — copy its zip (docker-ssh-plugin-VERSION-plugin.zip) into the plugins/ folder";
 
     /** Where the absolute socket paths are looked up: "/" except in tests. */
     private final Path root;
@@ -65,7 +72,9 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
     @Override
     public int matchScore(TargetSpec target) {
         return switch (target.scheme().orElse("")) {
-            case "", "unix", "tcp" -> SCORE_DIRECT;
+            case "" -> target.environment().getOrDefault("DOCKER_HOST", "").strip().regionMatches(true, 0, "ssh://", 0, 6) ? SCORE_SSH_UNSERVED : SCORE_DIRECT;
+            case "unix", "tcp" -> SCORE_DIRECT;
+            case "ssh" -> SCORE_SSH_UNSERVED;
             case "http", "https" -> SCORE_GENERIC_HTTP;
             default -> NOT_APPLICABLE;
         };
@@ -74,6 +83,9 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
     @Override
     public Transport transport(TargetSpec target) throws TargetConfigurationException {
         if (target.endpoint() != null) {
+            if (target.scheme().orElse("").equals("ssh")) {
+                throw new TargetConfigurationException(target.source() + "=" + Transports.withoutUserInfo(target.endpoint()) + ": " + SSH_NEEDS_PLUGIN);
+            }
             return target.scheme().filter(s -> s.equals("http") || s.equals("https")).isPresent()
                     ? Transports.forHttpUrl(target, target.source())
                     : fromDockerHost(target.endpoint().toString(), target.source(), target);
@@ -156,7 +168,7 @@ public final class DirectDockerPlugin implements DockerAccessPlugin {
                 return new Transport.Tcp(host, port, tls);
             }
             case "ssh":
-                throw new TargetConfigurationException(setting + "=" + value + ": ssh:// is not supported — forward the socket (ssh -L 2375:/var/run/docker.sock HOST) and use tcp://127.0.0.1:2375, or run the daemon on that host");
+                throw new TargetConfigurationException(setting + "=" + value + ": " + SSH_NEEDS_PLUGIN);
             default:
                 throw new TargetConfigurationException(setting + "=" + value + " has an unsupported scheme — use unix:///path/to/docker.sock or tcp://HOST:PORT");
         }

@@ -56,7 +56,7 @@ class DirectDockerPluginTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "ssh://user@host,          ssh:// is not supported",
+            "ssh://user@host,          ssh:// needs the docker-ssh plugin",
             "npipe:////./pipe/docker,  unsupported scheme",
             "unix://,                  names no socket path",
             "tcp://:2375,              has no host name",
@@ -95,10 +95,20 @@ class DirectDockerPluginTest {
             "tcp://h:2375,            100",
             "http://proxy:2375,       10",
             "https://proxy:2376,      10",
+            "ssh://u@h,               1",
             "ftp://nope,              0",
     })
-    void servesLocalAndDockerUrlsStronglyAndProxiesWeakly(String endpoint, int score) {
+    void servesLocalAndDockerUrlsStronglyProxiesWeaklyAndSshOnlyToExplain(String endpoint, int score) {
         TargetSpec target = new TargetSpec(endpoint == null ? null : URI.create(endpoint), null, null, Map.of());
         assertEquals(score, plugin.matchScore(target));
+    }
+
+    @org.junit.jupiter.api.Test
+    void sshInDockerHostIsLeftToAnSshPluginAndExplainedWithoutOne() {
+        TargetSpec local = TargetSpec.local(env("ssh://ops@docker.example", null, null));
+        assertEquals(DirectDockerPlugin.SCORE_SSH_UNSERVED, plugin.matchScore(local));
+        TargetSpec explicit = new TargetSpec(URI.create("ssh://ops@docker.example:2222"), null, null, Map.of());
+        TargetConfigurationException e = assertThrows(TargetConfigurationException.class, () -> plugin.transport(explicit));
+        assertEquals("--docker-proxy=ssh://…@docker.example:2222: " + DirectDockerPlugin.SSH_NEEDS_PLUGIN, e.getMessage());
     }
 }
