@@ -35,6 +35,9 @@ for f in /proc/net/tcp /proc/net/tcp6; do
   [ -r "$f" ] || continue
   while read -r _ addr _ st _; do
     [ "$st" = "0A" ] || continue
+    # 127.0.0.11 is Docker's embedded DNS resolver in every container on a user-defined network:
+    # the engine's, on a random port, not the container's service.
+    case "$addr" in 0B00007F:*) continue ;; esac
     ports="$ports $((0x${addr##*:}))"
   done < "$f"
 done
@@ -140,6 +143,7 @@ kill "$c" 2>/dev/null' probe "$1" 2>/dev/null ;;
 for port in $uniq; do
   first=1
   http=0
+  said_first=""
   for spec in "$@"; do
     want=${spec%%:*}; path=${spec#*:}
     [ "$want" = "*" ] || [ "$want" = "$port" ] || continue
@@ -147,6 +151,7 @@ for port in $uniq; do
     echo "$M HTTP $port $path $out"
     if [ "$first" = 1 ]; then
       first=0
+      said_first=$out
       case "$out" in *485454502f*) http=1 ;; *) break ;; esac
     fi
   done
@@ -157,6 +162,9 @@ for port in $uniq; do
   for spec in "$@"; do
     case "$spec" in "$port="*) greet=${spec#*=}; break ;; esac
   done
+  # A server that speaks first has spoken within the request's seconds: a port that said nothing
+  # to it (refused, closed, or waits for its client) is read again only with a greeting for it.
+  [ -z "$said_first" ] && [ "$greet" = - ] && continue
   said=$(banner "$port" "$greet" | head -c 4096 | od -An -v -tx1 | tr -d ' \n')
   [ -n "$said" ] && echo "$M BANNER $port $greet $said"
 done
