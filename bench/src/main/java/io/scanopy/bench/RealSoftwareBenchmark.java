@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Frame;
 import io.scanopy.engine.config.ContainerFilter;
 import io.scanopy.engine.detection.Catalogue;
 import io.scanopy.engine.detection.DetectionOptions;
+import io.scanopy.engine.detection.ExecProbe;
 import io.scanopy.engine.detection.ServiceDetector;
 import io.scanopy.engine.discovery.DiscoveryEngine;
 import io.scanopy.engine.discovery.DiscoveryOptions;
@@ -15,9 +16,6 @@ import io.scanopy.spi.TargetSpec;
 import io.scanopy.testkit.PluginFixtures;
 import io.scanopy.testkit.RealSoftware;
 import io.scanopy.testkit.TestContainer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +60,7 @@ public final class RealSoftwareBenchmark {
     }
 
     private void run(int rounds) throws Exception {
-        String probe = probeScript();
+        String probe = ExecProbe.script();
         int start = probe.indexOf(BANNER_START);
         int end = probe.indexOf(BANNER_END);
         if (start < 0 || end < start) {
@@ -185,14 +183,5 @@ public final class RealSoftwareBenchmark {
             throw new IllegalStateException(r.failures().get(0).error().getMessage());
         }
         return r.inventory().engines().get(0).containers().size() / seconds;
-    }
-
-    private static String probeScript() throws IOException {
-        try (InputStream in = ServiceDetector.class.getResourceAsStream("probe.sh")) {
-            if (in == null) {
-                throw new IllegalStateException("probe.sh is missing from the engine jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -109,13 +109,21 @@ public final class RealSoftware {
                     String logs = container.getLogs();
                     throw new AssertionError(software.service() + " is not listening on " + software.port()
                             + (container.isRunning() ? " after " + seconds + " s: " : ", it exited: ")
-                            + (logs.length() > 600 ? "…" + logs.substring(logs.length() - 600) : logs));
+                            + lastOf(logs));
                 }
                 Thread.sleep(250);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * @param logs a container's logs
+     * @return their last 600 characters, what an assertion message can carry
+     */
+    public static String lastOf(String logs) {
+        return logs.length() > 600 ? "…" + logs.substring(logs.length() - 600) : logs;
     }
 
     private static final String START = "/scanopy/start.sh";

@@ -3,8 +3,7 @@ package io.scanopy.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.scanopy.engine.detection.ExecProbe;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,10 +21,7 @@ class EmbeddedResolverTest {
 
     @Test
     void theProbeDoesNotListDockersEmbeddedResolverAsAListeningPort() throws Exception {
-        String script;
-        try (InputStream in = getClass().getResourceAsStream("/io/scanopy/engine/detection/probe.sh")) {
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String script = ExecProbe.script();
         try (Network network = Network.newNetwork(); TestContainer c = new TestContainer().servingHttp(8080).onNetwork(network, "app")) {
             c.start();
             String tcp = c.execInContainer("cat", "/proc/net/tcp").getStdout();

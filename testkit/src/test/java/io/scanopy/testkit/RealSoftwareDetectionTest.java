@@ -161,7 +161,7 @@ class RealSoftwareDetectionTest {
             Container c = byId.get(containers.get(s).getContainerId());
             if (c == null) {
                 TestContainer gone = containers.get(s);
-                throw new AssertionError(s.service() + " (" + route + ") not discovered" + (gone.isRunning() ? "" : ", it exited: " + tail(gone.getLogs()))
+                throw new AssertionError(s.service() + " (" + route + ") not discovered" + (gone.isRunning() ? "" : ", it exited: " + RealSoftware.lastOf(gone.getLogs()))
                         + " " + found.notes());
             }
             out.put(s, c);
@@ -202,9 +202,5 @@ class RealSoftwareDetectionTest {
             }
         }
         return score;
-    }
-
-    private static String tail(String logs) {
-        return logs.length() > 600 ? "…" + logs.substring(logs.length() - 600) : logs;
     }
 }

@@ -76,6 +76,14 @@ public final class ExecProbe {
     }
 
     /**
+     * @return the probe script, for benchmarks and tests that run it themselves (with the same
+     *     arguments: marker, limit in seconds, catalogue specs)
+     */
+    public static String script() {
+        return SCRIPT;
+    }
+
+    /**
      * Probes a container as the given user; where the probe cannot run as that user (the exec
      * cannot start, or a file it needs is not readable or executable for it), once more as the
      * container's own user, and the result says why. Every run fits in the limit: the script

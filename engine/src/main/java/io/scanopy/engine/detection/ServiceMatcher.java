@@ -180,8 +180,7 @@ public final class ServiceMatcher {
             }
         });
         if (!unrecognised.isEmpty()) {
-            found.add(new Found(new DetectedService(UNRECOGNISED_HTTP, "HTTP service", UNRECOGNISED_HTTP_CONFIDENCE, unrecognised),
-                    false, false, UNRECOGNISED_HTTP_CONFIDENCE, 1));
+            found.add(unrecognised(UNRECOGNISED_HTTP, "HTTP service", unrecognised));
         }
         List<Evidence> unrecognisedBanners = new ArrayList<>();
         for (BannerAnswer b : banners) {
@@ -191,10 +190,14 @@ public final class ServiceMatcher {
             }
         }
         if (!unrecognisedBanners.isEmpty()) {
-            found.add(new Found(new DetectedService(UNRECOGNISED_BANNER, "TCP service", UNRECOGNISED_HTTP_CONFIDENCE, unrecognisedBanners),
-                    false, false, UNRECOGNISED_HTTP_CONFIDENCE, 1));
+            found.add(unrecognised(UNRECOGNISED_BANNER, "TCP service", unrecognisedBanners));
         }
         return rank(found);
+    }
+
+    /** A service the probe saw speaking that no rule recognised: ranked as what the probe knows of it, above a port guess. */
+    private static Found unrecognised(String id, String name, List<Evidence> evidence) {
+        return new Found(new DetectedService(id, name, UNRECOGNISED_HTTP_CONFIDENCE, evidence), false, false, UNRECOGNISED_HTTP_CONFIDENCE, 1);
     }
 
     /** What a banner evidence says: the port, the greeting if one was sent, and the first line. */
